@@ -1,0 +1,5 @@
+"""`python -m backend` serves the app."""
+
+from backend.entrypoints.app import main
+
+main()

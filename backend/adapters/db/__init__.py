@@ -1,0 +1,1 @@
+"""SQLAlchemy adapters: models, engine, repositories, unit of work."""

@@ -1,0 +1,42 @@
+"""All ORM models, importable from one place."""
+
+from backend.adapters.db.base import Base, utcnow
+from backend.adapters.db.outbox_models import OutboxMessage
+from backend.adapters.db.reference_models import (
+    CalendarDay,
+    Category,
+    Department,
+    PlaceAlias,
+    RoutingRuleRow,
+    Setting,
+    Town,
+    Unit,
+)
+from backend.adapters.db.ticket_models import (
+    AuditEntry,
+    Subscription,
+    Ticket,
+    TicketCodeCounter,
+    TicketMessage,
+    TicketPhoto,
+)
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "CalendarDay",
+    "Category",
+    "Department",
+    "OutboxMessage",
+    "PlaceAlias",
+    "RoutingRuleRow",
+    "Setting",
+    "Subscription",
+    "Ticket",
+    "TicketCodeCounter",
+    "TicketMessage",
+    "TicketPhoto",
+    "Town",
+    "Unit",
+    "utcnow",
+]

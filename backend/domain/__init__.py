@@ -1,0 +1,1 @@
+"""The ticket domain: pure Python, standard library only."""

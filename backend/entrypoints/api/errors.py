@@ -1,0 +1,53 @@
+"""Map domain errors and validation errors to `{"detail": "<reason>"}` responses."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from backend.domain.errors import Conflict, DomainError, InvalidInput, NotFound, TooLarge
+
+STATUS_OF: list[tuple[type[DomainError], int]] = [
+    (TooLarge, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
+    (InvalidInput, status.HTTP_422_UNPROCESSABLE_ENTITY),
+    (NotFound, status.HTTP_404_NOT_FOUND),
+    (Conflict, status.HTTP_409_CONFLICT),
+]
+
+
+def _status_of(error: DomainError) -> int:
+    return next((code for kind, code in STATUS_OF if isinstance(error, kind)), 400)
+
+
+async def domain_error_handler(_request: Request, error: Exception) -> JSONResponse:
+    """A business-rule violation becomes a 4xx with its message."""
+    assert isinstance(error, DomainError)
+    return JSONResponse({"detail": str(error)}, status_code=_status_of(error))
+
+
+def describe_validation_error(error: RequestValidationError) -> str:
+    """One readable sentence per invalid field, e.g. 'body.latitude: Input should be ...'."""
+    parts = []
+    for item in error.errors():
+        if item.get("type") == "json_invalid":
+            parts.append(f"malformed JSON: {item.get('ctx', {}).get('error', 'cannot parse')}")
+            continue
+        location = ".".join(str(p) for p in item.get("loc", ()))
+        parts.append(f"{location}: {item.get('msg')}")
+    return "; ".join(parts) or "invalid request"
+
+
+async def validation_error_handler(_request: Request, error: Exception) -> JSONResponse:
+    """Request validation errors as one string detail (422)."""
+    assert isinstance(error, RequestValidationError)
+    return JSONResponse(
+        {"detail": describe_validation_error(error)},
+        status_code=status.HTTP_422_UNPROCESSABLE_ENTITY,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers on the app."""
+    app.add_exception_handler(DomainError, domain_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)

@@ -1,0 +1,55 @@
+"""The FastAPI application: `create_app()`; `python -m backend.entrypoints.app` serves it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import uvicorn
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from backend.bootstrap import Container, bootstrap
+from backend.entrypoints.api import bot_api, service_api
+from backend.entrypoints.api.errors import install_error_handlers
+from backend.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
+    """Build the app; it runs no migration (run `cli migrate` before)."""
+    container = container or bootstrap(settings or get_settings())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        container.engine.dispose()
+
+    app = FastAPI(title="IOC citizen reports API", version="1.0.0", lifespan=lifespan)
+    app.state.container = container
+    install_error_handlers(app)
+    app.include_router(bot_api.router)
+    app.include_router(service_api.router)
+    container.settings.media_dir.mkdir(parents=True, exist_ok=True)
+    app.mount("/media", StaticFiles(directory=container.settings.media_dir), name="media")
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        """Liveness probe."""
+        return {"status": "ok"}
+
+    return app
+
+
+def main() -> None:
+    """Serve the app with uvicorn on BACKEND_HOST:BACKEND_PORT."""
+    settings = get_settings()
+    uvicorn.run(
+        create_app(settings),
+        host=settings.backend_host,
+        port=settings.backend_port,
+        log_level=settings.log_level.lower(),
+    )
+
+
+if __name__ == "__main__":
+    main()
