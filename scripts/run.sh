@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Start the whole product on embedded defaults (SQLite, in-process fan-out) or on what .env says.
+# Called by `make run` after setup and training.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -f .env ]; then set -a; . ./.env; set +a; fi
+export BACKEND_PORT="${BACKEND_PORT:-8000}" RASA_PORT="${RASA_PORT:-5005}" ACTION_PORT="${ACTION_PORT:-5055}"
+export DATABASE_URL="${DATABASE_URL:-sqlite:///var/ioc.db}"
+export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
+export BACKEND_URL="${BACKEND_URL:-http://127.0.0.1:$BACKEND_PORT}"
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
+if [ -z "${SERVICE_TOKEN:-}" ]; then
+  mkdir -p var
+  [ -f var/service_token ] || head -c 24 /dev/urandom | base64 | tr -d '/+=' > var/service_token
+  SERVICE_TOKEN=$(cat var/service_token); export SERVICE_TOKEN
+fi
+ENDPOINTS=bot/endpoints.yml
+if [ -n "${REDIS_URL:-}" ] && [ -f bot/endpoints.redis.yml ]; then
+  ENDPOINTS=bot/endpoints.redis.yml
+  eval "$(.venv/bin/python scripts/redis_env.py "$REDIS_URL")"
+fi
+
+pids=()
+cleanup() { trap - EXIT INT TERM; kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+.venv/bin/python -m backend.entrypoints.cli prepare   # migrate, load reference data, seed demo data on first start
+
+.venv-bot/bin/rasa run actions --actions actions --port "$ACTION_PORT" --quiet & pids+=($!)
+.venv-bot/bin/rasa run --enable-api --model models --endpoints "$ENDPOINTS" \
+  --credentials bot/credentials.yml --port "$RASA_PORT" --quiet & pids+=($!)
+.venv/bin/python -m backend.entrypoints.workers & pids+=($!)
+.venv/bin/python -m backend & pids+=($!)
+
+cat <<MSG
+
+  IOC phản ánh is starting (Rasa needs ~30 s to load its model):
+    Web chat:        http://127.0.0.1:$BACKEND_PORT/chat
+    Console:         http://127.0.0.1:$BACKEND_PORT/console   (demo log-ins are printed above)
+    Dashboard:       http://127.0.0.1:$BACKEND_PORT/console/dashboard
+    API docs:        http://127.0.0.1:$BACKEND_PORT/docs
+    Open311:         http://127.0.0.1:$BACKEND_PORT/open311/v2/services.json
+    Rasa:            http://127.0.0.1:$RASA_PORT      Action server: http://127.0.0.1:$ACTION_PORT
+  Press Ctrl+C to stop.
+
+MSG
+wait -n "${pids[@]}"
