@@ -105,10 +105,14 @@ def blocked_update(chat_id: int, *, blocked: bool = True) -> dict[str, Any]:
         "chat": {"id": chat_id, "type": "private", "first_name": "Lan"},
         "from": _user(chat_id, "Lan"),
         "date": now,
-        "old_chat_member": {"user": bot, "status": old},
-        "new_chat_member": {"user": bot, "status": new, **({"until_date": 0} if blocked else {})},
+        "old_chat_member": _member(bot, old),
+        "new_chat_member": _member(bot, new),
     }
     return update(my_chat_member=change)
+
+
+def _member(user: dict[str, Any], status: str) -> dict[str, Any]:
+    return {"user": user, "status": status, **({"until_date": 0} if status == "kicked" else {})}
 
 
 def channel_post_update(chat_id: int, text: str) -> dict[str, Any]:
