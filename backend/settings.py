@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     photo_max_bytes: int = 5 * 1024 * 1024
     photo_max_count: int = 5
     log_level: str = "INFO"
+    secret_key: str | None = Field(default=None, repr=False)  # signs console session cookies
+    session_max_age_s: int = 12 * 3600
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    open311_api_keys: str = Field(default="", repr=False)  # comma-separated; SERVICE_TOKEN also works
 
 
 def get_settings() -> Settings:

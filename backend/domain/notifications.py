@@ -42,11 +42,11 @@ def format_due(due_at: datetime) -> str:
 
 
 def rating_buttons(code: str, button_template: str) -> list[dict[str, str]]:
-    """Five buttons whose payloads the bot understands as intent rate_ticket."""
+    """Five buttons whose payloads the bot reads as intent `rate` with ticket_id and rating."""
     return [
         {
             "title": button_template.format(score=score),
-            "payload": "/rate_ticket" + json.dumps({"ticket_code": code, "score": score}),
+            "payload": "/rate" + json.dumps({"ticket_id": code, "rating": score}, ensure_ascii=False),
         }
         for score in range(1, 6)
     ]

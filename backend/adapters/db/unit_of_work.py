@@ -34,7 +34,7 @@ class SqlAlchemyUnitOfWork(AbstractUnitOfWork):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        super().__exit__(exc_type, exc, tb)
+        # close() rolls back anything uncommitted without expiring loaded objects.
         self.session.close()
 
     def commit(self) -> None:

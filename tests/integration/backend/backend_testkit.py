@@ -46,3 +46,18 @@ def owner_params(body: dict[str, Any]) -> dict[str, str]:
     """The query parameters that identify the body's citizen."""
     contact = body["contact"]
     return {"channel": contact["channel"], "channel_user_id": contact["channel_user_id"]}
+
+
+def create(client: Any, headers: dict[str, str], **overrides: Any) -> tuple[str, dict[str, Any]]:
+    """Create a ticket through the API; returns (code, request body)."""
+    body = report(**overrides)
+    response = client.post("/api/v1/tickets", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return str(response.json()["code"]), body
+
+
+def set_status(client: Any, headers: dict[str, str], code: str, status: str, text: str | None = None) -> Any:
+    """Change a ticket's status through the service API."""
+    return client.post(
+        f"/api/v1/tickets/{code}/status", json={"status": status, "text": text}, headers=headers
+    )
