@@ -27,7 +27,7 @@ from channels.messages import (
     OutboundMessage,
 )
 from channels.telegram import SECRET_HEADER as TELEGRAM_SECRET_HEADER
-from channels.telegram import TelegramChannel
+from channels.telegram import TelegramChannel, register_webhook
 from channels.webchat import parse_frame, render_frame
 from channels.zalo import SIGNATURE_HEADER as ZALO_SIGNATURE_HEADER
 from channels.zalo import ZaloChannel, render_text, resolve_choice
@@ -70,6 +70,7 @@ __all__ = [
     "ZaloTokens",
     "enabled_channels",
     "parse_frame",
+    "register_webhook",
     "render_frame",
     "render_text",
     "resolve_choice",

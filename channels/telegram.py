@@ -31,7 +31,7 @@ from channels.config import NETWORK_RETRY_AFTER, TelegramConfig
 from channels.errors import PermanentError, RetryLater, TokenExpired, Unreachable
 from channels.messages import Button, Delivered, InboundMessage, OutboundMessage
 
-__all__ = ["SECRET_HEADER", "TelegramChannel", "parse_update", "verify_secret_token"]
+__all__ = ["SECRET_HEADER", "TelegramChannel", "parse_update", "register_webhook", "verify_secret_token"]
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ InboundHandler = Callable[[InboundMessage], Awaitable[None]]
 class TelegramChannel:
     """One bot: verifies and parses webhooks, stores photos, sends replies."""
 
-    def __init__(self, config: TelegramConfig, media_dir: Path) -> None:
+    def __init__(self, config: TelegramConfig, media_dir: Path | None = None) -> None:
         base = config.api_base_url.rstrip("/")
         self._config = config
         self._media_dir = media_dir
@@ -88,16 +88,17 @@ class TelegramChannel:
 
     async def download_photos(self, message: InboundMessage) -> InboundMessage:
         """Fetch the message's photos through getFile into the media directory."""
-        if not message.photo_refs or message.photo_paths:
+        media_dir = self._media_dir
+        if not message.photo_refs or message.photo_paths or media_dir is None:
             return message
         with _delivery_errors("getFile", message.channel_user_id):
-            paths = [str(await self._download(ref)) for ref in message.photo_refs]
+            paths = [str(await self._download(media_dir, ref)) for ref in message.photo_refs]
         return dataclasses.replace(message, photo_paths=tuple(paths))
 
-    async def _download(self, file_id: str) -> Path:
+    async def _download(self, media_dir: Path, file_id: str) -> Path:
         file = await self.bot.get_file(file_id)
         data = bytes(await file.download_as_bytearray())
-        return store_media(self._media_dir, data, image_suffix(file.file_path or ""))
+        return store_media(media_dir, data, image_suffix(file.file_path or ""))
 
     async def _answer_callback(self, callback_id: str) -> None:
         try:
@@ -167,6 +168,12 @@ class TelegramChannel:
                 await handle(message)
             self._offset = update.update_id + 1
         return len(updates)
+
+
+async def register_webhook(config: TelegramConfig, url: str) -> None:
+    """Point the bot's webhook at ``url`` (e.g. https://<host>/webhooks/telegram) with our secret."""
+    async with TelegramChannel(config) as channel:
+        await channel.set_webhook(url)
 
 
 def _keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:

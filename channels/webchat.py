@@ -16,11 +16,11 @@ Server → browser frame: ``{"type": "message", "id", "text", "buttons": [{"titl
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from channels._coordinates import read_coordinates
 from channels.errors import MalformedPayload
 from channels.messages import Channel, InboundMessage, MessageKind, OutboundMessage
 
@@ -118,12 +118,5 @@ def _photo_urls(payload: Any) -> tuple[str, ...]:
 
 
 def _location(payload: Mapping[str, Any]) -> dict[str, Any]:
-    try:
-        latitude = float(payload["latitude"])
-        longitude = float(payload["longitude"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise MalformedPayload("location frame needs numeric latitude and longitude") from exc
-    finite = math.isfinite(latitude) and math.isfinite(longitude)
-    if not (finite and -90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise MalformedPayload("coordinates out of range")
+    latitude, longitude = read_coordinates(payload, "location frame")
     return {"latitude": latitude, "longitude": longitude}

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from channels._coordinates import read_coordinates
 from channels.errors import InvalidSignature, MalformedPayload
 from channels.messages import Channel, InboundMessage, MessageKind, utc_now
 
@@ -130,19 +131,8 @@ def _coordinates(event: Mapping[str, Any]) -> tuple[float, float]:
     for attachment in _attachments(event):
         coordinates = _payload(attachment).get("coordinates")
         if isinstance(coordinates, Mapping):
-            return _lat_long(coordinates)
+            return read_coordinates(coordinates, "Zalo location")
     raise MalformedPayload("Zalo location event has no coordinates")
-
-
-def _lat_long(coordinates: Mapping[str, Any]) -> tuple[float, float]:
-    try:
-        latitude = float(coordinates["latitude"])
-        longitude = float(coordinates["longitude"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise MalformedPayload("Zalo coordinates are not numbers") from exc
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise MalformedPayload("Zalo coordinates out of range")
-    return latitude, longitude
 
 
 def _object(event: Mapping[str, Any], key: str) -> Mapping[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -69,14 +70,14 @@ class FakeResponse:
 
 
 def _multipart(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, Upload]]:
-    message = BytesParser(policy=HTTP).parsebytes(
-        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
-    )
+    parser = BytesParser(EmailMessage, policy=HTTP)
+    message = parser.parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body)
     fields: dict[str, str] = {}
     files: dict[str, Upload] = {}
     for part in message.iter_parts():
         name = str(part.get_param("name", header="content-disposition"))
-        content = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
+        content = payload if isinstance(payload, bytes) else b""
         filename = part.get_filename()
         if filename is None:
             fields[name] = content.decode()

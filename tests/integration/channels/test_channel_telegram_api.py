@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,12 @@ from channels import (
     InboundMessage,
     MessageKind,
     OutboundMessage,
+    PermanentError,
     RetryLater,
     TelegramChannel,
     TokenExpired,
     Unreachable,
+    register_webhook,
 )
 from tests.fakes import FakeTelegramServer
 from tests.fakes import telegram_updates as tg
@@ -158,3 +161,27 @@ async def test_poll_once_hands_over_each_update_once(telegram, telegram_server):
     assert await telegram.poll_once(handle) == 2
     assert await telegram.poll_once(handle) == 0
     assert [m.kind for m in received] == [MessageKind.TEXT, MessageKind.LOCATION]
+
+
+async def test_poll_deletes_the_webhook_and_runs_until_stopped(telegram, telegram_server):
+    stop = asyncio.Event()
+    received: list[str] = []
+
+    async def handle(message: InboundMessage) -> None:
+        received.append(message.text)
+        stop.set()
+
+    await telegram.set_webhook("https://ioc.example.vn/webhooks/telegram")
+    telegram_server.push_update(tg.text_update(CHAT, "mã PA-2026-000123"))
+    await asyncio.wait_for(telegram.poll(handle, stop, timeout=1), timeout=10)
+    assert received == ["mã PA-2026-000123"] and telegram_server.webhook == {}
+
+
+async def test_missing_file_on_download_is_a_permanent_error(telegram):
+    with pytest.raises(PermanentError):
+        await telegram.receive(tg.photo_update(CHAT, "never-uploaded"))
+
+
+async def test_register_webhook_helper(telegram_server):
+    await register_webhook(telegram_config(telegram_server), "https://ioc.example.vn/webhooks/telegram")
+    assert telegram_server.webhook["secret_token"] == WEBHOOK_SECRET

@@ -194,3 +194,9 @@ async def test_unreachable_api_is_retry_later():
     async with ZaloChannel(config, InMemoryTokenStore()) as channel:
         with pytest.raises(RetryLater):
             await channel.send(reply())
+
+
+async def test_long_text_is_split_with_choices_on_the_last_part(zalo, zalo_server):
+    await zalo.send(reply("x" * 2500, buttons=(Button("Có", "/affirm"),)))
+    first, last = zalo_server.messages_to(USER)
+    assert len(first.text) == 2000 and "1. Có" in last.text
