@@ -1,0 +1,38 @@
+"""Effective Rasa configs for a benchmark run: same DIET epochs across pipelines, optional overrides."""
+
+from pathlib import Path
+
+DIET = "DIETClassifier"
+DIET_DEFAULT_EPOCHS = 300  # Rasa 3.6's default when a config does not say
+
+
+def read_config(path: Path) -> dict:
+    """Read a Rasa config file."""
+    from rasa.shared.utils.io import read_yaml_file
+
+    return dict(read_yaml_file(str(path)))
+
+
+def diet_epochs(path: Path) -> int | None:
+    """Epochs of the (first) DIETClassifier in a config, or None if it has none."""
+    diets = [c for c in read_config(path).get("pipeline", []) if _is_diet(c)]
+    return int(diets[0].get("epochs", DIET_DEFAULT_EPOCHS)) if diets else None
+
+
+def write_effective(src: Path, dest: Path, epochs: int | None = None, entities: bool | None = None) -> Path:
+    """Copy a config, setting DIET epochs and entity recognition when given; returns dest."""
+    from rasa.shared.utils.io import write_yaml
+
+    config = read_config(src)
+    for component in config.get("pipeline", []):
+        if _is_diet(component) and epochs is not None:
+            component["epochs"] = epochs
+        if _is_diet(component) and entities is not None:
+            component["entity_recognition"] = entities
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    write_yaml(config, dest)
+    return dest
+
+
+def _is_diet(component: dict) -> bool:
+    return str(component.get("name", "")).split(".")[-1] == DIET
