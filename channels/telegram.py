@@ -64,8 +64,8 @@ class TelegramChannel:
         """Open connections and check the token (getMe)."""
         try:
             await self.bot.initialize()
-        except InvalidToken as exc:
-            raise TokenExpired("Telegram rejected the bot token") from exc
+        except InvalidToken:
+            raise TokenExpired("Telegram rejected the bot token") from None  # its message holds the token
         except NetworkError as exc:
             raise RetryLater(f"Telegram unavailable: {exc.message}", NETWORK_RETRY_AFTER) from exc
 

@@ -26,7 +26,7 @@ from channels.messages import Channel, InboundMessage, MessageKind, OutboundMess
 
 MAX_TEXT = 4000
 MAX_PHOTOS = 5
-ID_PATTERN = re.compile(r"[A-Za-z0-9_.:-]{1,128}")
+ID_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 FRAME_KINDS = {
     "text": MessageKind.TEXT,
     "photo": MessageKind.PHOTO,
@@ -78,7 +78,7 @@ def _as_mapping(frame: str | bytes | Mapping[str, Any]) -> Mapping[str, Any]:
 def _identifier(data: Mapping[str, Any], key: str) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
-        raise MalformedPayload(f"{key} must be 1-128 letters, digits or _.:-")
+        raise MalformedPayload(f"{key} must be 1-100 letters, digits or _.-")
     return value
 
 
