@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -29,6 +29,7 @@ class SqlTicketRepository:
         """Atomically take the next number of the year (the counter row stays locked until commit)."""
         insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         counter = TicketCodeCounter.__table__
+        assert isinstance(counter, Table)
         statement = (
             insert(counter)
             .values(year=year, last_number=1)

@@ -51,9 +51,14 @@ class Ref(BaseModel):
     name: str
 
     @classmethod
-    def of(cls, ref: NamedRef | None) -> Ref | None:
+    def of(cls, ref: NamedRef) -> Ref:
         """Convert a service reference."""
-        return cls(code=ref.code, name=ref.name) if ref else None
+        return cls(code=ref.code, name=ref.name)
+
+    @classmethod
+    def optional(cls, ref: NamedRef | None) -> Ref | None:
+        """Convert a service reference that may be missing."""
+        return cls.of(ref) if ref else None
 
 
 class TicketCreatedOut(BaseModel):
@@ -74,8 +79,8 @@ class TicketCreatedOut(BaseModel):
             status=view.status,
             category=view.category,
             department=Ref.of(view.department),
-            unit=Ref.of(view.unit),
-            due_at=view.due_at,  # type: ignore[arg-type]
+            unit=Ref.optional(view.unit),
+            due_at=view.due_at,
             possible_duplicate_of=view.possible_duplicate_of,
         )
 
@@ -105,9 +110,9 @@ class TicketStatusOut(BaseModel):
             status_vi=view.status_vi,
             category=view.category,
             category_name=view.category_name,
-            department=Ref.of(view.department),  # type: ignore[arg-type]
+            department=Ref.of(view.department),
             department_name=view.department.name,
-            unit=Ref.of(view.unit),
+            unit=Ref.optional(view.unit),
             due_at=view.due_at,
             overdue=view.overdue,
             last_reply=view.last_reply,
