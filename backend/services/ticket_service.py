@@ -17,9 +17,10 @@ from backend.domain.lifecycle import Status, can_rate
 from backend.domain.sla import LOCAL_TZ
 from backend.services.assignment import assign, category_or_error
 from backend.services.commands import CreateTicket, Rate
+from backend.services.lookup import find_ticket, view_with_reply
 from backend.services.notifier import OutboxNotifier
 from backend.services.unit_of_work import AbstractUnitOfWork
-from backend.services.views import TicketView, ticket_view
+from backend.services.views import TicketView
 
 CITIZEN = "citizen"
 SYSTEM = "system"
@@ -224,11 +225,9 @@ class TicketService:
             ticket = uow.tickets.by_idempotency_key(key)
             return CreatedTicket(self._view(uow, ticket), created=False) if ticket else None
 
-    def _get(self, uow: AbstractUnitOfWork, code: str, lock: bool = False) -> Ticket:
-        ticket = uow.tickets.get(code, for_update=lock)
-        if ticket is None:
-            raise NotFound("not found")
-        return ticket
+    @staticmethod
+    def _get(uow: AbstractUnitOfWork, code: str, lock: bool = False) -> Ticket:
+        return find_ticket(uow, code, lock)
 
     def _owned(
         self, uow: AbstractUnitOfWork, code: str, channel: str, user_id: str, lock: bool = False
@@ -239,5 +238,4 @@ class TicketService:
         return ticket
 
     def _view(self, uow: AbstractUnitOfWork, ticket: Ticket) -> TicketView:
-        reply = uow.tickets.last_message(ticket, "official")
-        return ticket_view(ticket, self.clock(), reply.body if reply else None)
+        return view_with_reply(uow, ticket, self.clock())

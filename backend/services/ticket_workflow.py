@@ -10,15 +10,15 @@ from collections.abc import Callable
 from datetime import datetime
 
 from backend.adapters.db.models import Ticket
-from backend.domain.codes import parse_code
-from backend.domain.errors import Conflict, InvalidInput, NotFound
+from backend.domain.errors import Conflict, InvalidInput
 from backend.domain.gazetteer import Place
 from backend.domain.lifecycle import Status, check_transition, is_open
 from backend.services.assignment import assign, category_or_error, department_or_error, due_at
 from backend.services.commands import ChangeStatus, Reroute
+from backend.services.lookup import find_ticket, view_with_reply
 from backend.services.notifier import OutboxNotifier
 from backend.services.unit_of_work import AbstractUnitOfWork
-from backend.services.views import TicketView, ticket_view
+from backend.services.views import TicketView
 
 # Which outbox message a status change sends (None: the citizen is not told).
 STATUS_NOTIFICATION = {
@@ -162,12 +162,9 @@ class TicketWorkflow:
         if ticket.status == Status.NEW:
             ticket.status = Status.ASSIGNED.value
 
-    def _get(self, uow: AbstractUnitOfWork, code: str) -> Ticket:
-        parse_code(code)
-        ticket = uow.tickets.get(code, for_update=True)
-        if ticket is None:
-            raise NotFound("not found")
-        return ticket
+    @staticmethod
+    def _get(uow: AbstractUnitOfWork, code: str) -> Ticket:
+        return find_ticket(uow, code, lock=True)
 
     @staticmethod
     def _root(uow: AbstractUnitOfWork, ticket: Ticket) -> Ticket:
@@ -176,8 +173,7 @@ class TicketWorkflow:
         return ticket
 
     def _view(self, uow: AbstractUnitOfWork, ticket: Ticket) -> TicketView:
-        reply = uow.tickets.last_message(ticket, "official")
-        return ticket_view(ticket, self.clock(), reply.body if reply else None)
+        return view_with_reply(uow, ticket, self.clock())
 
 
 def _required(text: str | None, what: str) -> str:
