@@ -1,0 +1,32 @@
+"""Ticket codes as citizens type them (PA2026000123, #123, số 123, mã 000123) -> PA-YYYY-NNNNNN."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from typing import Optional
+
+VIETNAM_TZ = timezone(timedelta(hours=7))
+_WITH_YEAR = re.compile(r"pa\W*(20\d{2})\W*(\d{1,6})(?!\d)", re.IGNORECASE)
+_BARE_YEAR = re.compile(r"(?<!\d)(20\d{2})(\d{6})(?!\d)")
+_NUMBER = re.compile(r"(?<!\d)(\d{1,6})(?!\d)")
+# Spans the deterministic extractor accepts without a model: full codes and "#123".
+STRONG_PATTERN = re.compile(r"\bpa[-_ ]?20\d{2}[-_ ]?\d{1,6}\b|#\d{1,6}\b", re.IGNORECASE)
+
+
+def current_year() -> int:
+    """The current year in Vietnam."""
+    return datetime.now(VIETNAM_TZ).year
+
+
+def normalize_ticket_code(value: str, year: Optional[int] = None) -> Optional[str]:
+    """Return the canonical PA-YYYY-NNNNNN code a citizen meant, or None if there is none."""
+    match = _WITH_YEAR.search(value) or _BARE_YEAR.search(value)
+    if match:
+        return _format(int(match.group(1)), match.group(2))
+    match = _NUMBER.search(value)
+    return _format(year or current_year(), match.group(1)) if match else None
+
+
+def _format(year: int, number: str) -> Optional[str]:
+    return f"PA-{year}-{int(number):06d}" if int(number) > 0 else None
