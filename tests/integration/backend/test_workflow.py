@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from backend_testkit import create, report, set_status
 from fastapi.testclient import TestClient
 
@@ -80,3 +81,17 @@ def test_audit_trail_is_complete(
     set_status(api_client, service_headers, code, "in_progress")
     assert audit_actions(backend_container, code)[:3] == ["created", "routed", "status_changed"]
     assert audit_actions(backend_container, code)[-1] == "status_changed"
+
+
+def test_audit_entries_cannot_be_changed(
+    api_client: TestClient, service_headers: dict[str, str], backend_container: Container
+) -> None:
+    code, _ = create(api_client, service_headers)
+    with backend_container.uow_factory() as uow:
+        ticket = uow.tickets.get(code)
+        assert ticket is not None
+        entry = uow.tickets.audit_trail(ticket)[0]
+        entry.action = "forged"
+        with pytest.raises(PermissionError):
+            uow.commit()
+    assert audit_actions(backend_container, code)[0] == "created"
