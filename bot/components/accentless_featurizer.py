@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List, Text
-
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 from rasa.shared.nlu.constants import TEXT
@@ -16,7 +14,6 @@ from .text_normalization import strip_diacritics
 class AccentlessCountVectorsFeaturizer(CountVectorsFeaturizer):
     """CountVectorsFeaturizer over lemmas with diacritics removed, next to the accented one."""
 
-    def _get_message_tokens_by_attribute(self, message: Message, attribute: Text) -> List[Text]:
+    def _get_message_tokens_by_attribute(self, message: Message, attribute: str) -> list[str]:
         tokens = super()._get_message_tokens_by_attribute(message, attribute)
         return [strip_diacritics(t) for t in tokens] if attribute == TEXT else tokens
-

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Dict, Optional
 
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -13,19 +12,21 @@ from .area_names import matching_key
 class AreaGazetteer:
     """Alias key (accented or bare, no type prefix) -> canonical name with diacritics."""
 
-    def __init__(self, aliases: Dict[str, str]) -> None:
+    def __init__(self, aliases: dict[str, str]) -> None:
         self.aliases = aliases
         longest_first = sorted(aliases, key=len, reverse=True)
-        self._inside = re.compile(r"\b(?:" + "|".join(map(re.escape, longest_first)) + r")\b") if aliases else None
+        self._inside = (
+            re.compile(r"\b(?:" + "|".join(map(re.escape, longest_first)) + r")\b") if aliases else None
+        )
 
     @classmethod
-    def from_training_data(cls, training_data: TrainingData, entity: str = "area") -> "AreaGazetteer":
+    def from_training_data(cls, training_data: TrainingData, entity: str = "area") -> AreaGazetteer:
         """Index the synonyms whose value is a unit, plus the entity's lookup-table names."""
         lookups = [t for t in training_data.lookup_tables if t.get("name") == entity]
         known = {matching_key(e) for table in lookups for e in table.get("elements", [])}
         names = {v for v in training_data.entity_synonyms.values() if matching_key(v) in known}
         canonical_by_bare = {matching_key(n): n for n in names}
-        aliases: Dict[str, str] = {}
+        aliases: dict[str, str] = {}
         for alias, value in training_data.entity_synonyms.items():
             if value in names:
                 cls._add(aliases, alias, value)
@@ -36,19 +37,19 @@ class AreaGazetteer:
         return cls(aliases)
 
     @staticmethod
-    def _add(aliases: Dict[str, str], alias: str, canonical: str) -> None:
+    def _add(aliases: dict[str, str], alias: str, canonical: str) -> None:
         for key in (matching_key(alias, keep_diacritics=True), matching_key(alias)):
             if key:
                 aliases.setdefault(key, canonical)
 
-    def canonical(self, value: str) -> Optional[str]:
+    def canonical(self, value: str) -> str | None:
         """The canonical name for a value, or None when no known unit is named in it."""
         for key in (matching_key(value, keep_diacritics=True), matching_key(value)):
             if key in self.aliases:
                 return self.aliases[key]
         return self._named_inside(value)
 
-    def _named_inside(self, value: str) -> Optional[str]:
+    def _named_inside(self, value: str) -> str | None:
         if self._inside is None:
             return None
         for key in (matching_key(value, keep_diacritics=True), matching_key(value)):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, List
+from collections.abc import Iterable
 
 from .text_normalization import normalize_syllable, strip_diacritics, to_nfc
 
@@ -15,7 +15,8 @@ KIND_PREFIXES = {
 _OFFICIAL_KINDS = ("thành phố", "thị xã", "thị trấn", "phường", "xã", "quận", "huyện", "tỉnh")
 # Unaccented type words (and their short forms) stripped from the front of a key.
 _KEY_PREFIX = re.compile(
-    r"^(?:thanh pho|thi xa|thi tran|phuong|xa|quan|huyen|tinh|t\.?p\.?|tx\.?|tt\.?|p\.|q\.|h\.|x\.|p(?= )|q(?= ))\s*"
+    r"^(?:thanh pho|thi xa|thi tran|phuong|xa|quan|huyen|tinh"
+    r"|t\.?p\.?|tx\.?|tt\.?|p\.|q\.|h\.|x\.|p(?= )|q(?= ))\s*"
 )
 
 
@@ -49,7 +50,7 @@ def matching_key(text: str, keep_diacritics: bool = False) -> str:
     return key.replace(".", "") if keep_diacritics else bare.replace(".", "")
 
 
-def prefix_variants(name: str, kinds: Iterable[str]) -> List[str]:
+def prefix_variants(name: str, kinds: Iterable[str]) -> list[str]:
     """Spellings of a unit name as written: with and without diacritics and type words."""
     forms = [name.lower(), strip_diacritics(name).lower()]
     variants = list(forms)

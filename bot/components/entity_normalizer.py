@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -26,16 +26,16 @@ class EntityValueNormalizer(GraphComponent):
     """Maps `area` to the canonical unit name and `ticket_id` to PA-YYYY-NNNNNN; keeps offsets."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """Returns the component's default config."""
         return {"area_entity": "area", "ticket_entity": "ticket_id"}
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        gazetteer: Optional[AreaGazetteer] = None,
+        gazetteer: AreaGazetteer | None = None,
     ) -> None:
         self._config = config
         self._model_storage = model_storage
@@ -45,7 +45,7 @@ class EntityValueNormalizer(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -57,13 +57,15 @@ class EntityValueNormalizer(GraphComponent):
         """Build the area index from the `area` lookup table and synonyms, and persist it."""
         self.gazetteer = AreaGazetteer.from_training_data(training_data, self._config["area_entity"])
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / _FILE).write_text(json.dumps(self.gazetteer.aliases, ensure_ascii=False), encoding="utf-8")
+            (directory / _FILE).write_text(
+                json.dumps(self.gazetteer.aliases, ensure_ascii=False), encoding="utf-8"
+            )
         return self._resource
 
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -78,7 +80,7 @@ class EntityValueNormalizer(GraphComponent):
             aliases = {}
         return cls(config, model_storage, resource, AreaGazetteer(aliases))
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Rewrite entity values in place; start/end keep pointing into the original text."""
         for message in messages:
             for entity in message.get(ENTITIES) or []:
@@ -89,7 +91,7 @@ class EntityValueNormalizer(GraphComponent):
         """Training data passes through unchanged."""
         return training_data
 
-    def _normalize(self, entity: Dict[Text, Any]) -> None:
+    def _normalize(self, entity: dict[str, Any]) -> None:
         name, value = entity.get("entity"), entity.get("value")
         if not isinstance(value, str):
             return

@@ -9,8 +9,8 @@ back to the original offsets by counting syllables, so the original text is neve
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Sequence
 
 from .text_normalization import normalize_syllable
 
@@ -41,14 +41,17 @@ class Span:
     kind: str
 
 
-def pre_tokenize(text: str) -> List[Span]:
+def pre_tokenize(text: str) -> list[Span]:
     """Split text into protected spans, syllables and single symbols, with exact offsets."""
-    return [Span(m.start(), m.end(), re.sub(r"\d+$", "", m.lastgroup or "symbol")) for m in _SPAN_REGEX.finditer(text)]
+    return [
+        Span(m.start(), m.end(), re.sub(r"\d+$", "", m.lastgroup or "symbol"))
+        for m in _SPAN_REGEX.finditer(text)
+    ]
 
 
-def syllable_runs(text: str, spans: Sequence[Span]) -> List[List[Span]]:
+def syllable_runs(text: str, spans: Sequence[Span]) -> list[list[Span]]:
     """Group spans into runs: consecutive syllables separated only by whitespace stay together."""
-    runs: List[List[Span]] = []
+    runs: list[list[Span]] = []
     for span in spans:
         previous = runs[-1][-1] if runs else None
         joins = (
@@ -67,16 +70,18 @@ class WordSegmenter:
     """Groups syllable runs into words with underthesea's CRF word segmenter."""
 
     def __init__(self, fixed_words: Iterable[str] = (), enabled: bool = True) -> None:
-        self.fixed_words = sorted({normalize_syllable(w) for w in fixed_words if " " in w.strip()}, key=len, reverse=True)
+        self.fixed_words = sorted(
+            {normalize_syllable(w) for w in fixed_words if " " in w.strip()}, key=len, reverse=True
+        )
         self.enabled = enabled
 
-    def group(self, text: str, run: List[Span], forms: Optional[Sequence[str]] = None) -> List[List[Span]]:
+    def group(self, text: str, run: list[Span], forms: Sequence[str] | None = None) -> list[list[Span]]:
         """Split one run of syllable spans into words; `forms` are normalised syllables to segment."""
         if not self.enabled or len(run) < 2 or run[0].kind != "word":
             return [[s] for s in run]
         syllables = [normalize_syllable(text[s.start : s.end]) for s in run]
         if forms is not None:
-            syllables = [f if " " not in f else s for f, s in zip(forms, syllables)]
+            syllables = [f if " " not in f else s for f, s in zip(forms, syllables, strict=False)]
         sizes = self._word_sizes(syllables)
         if sizes is None:
             return [[s] for s in run]
@@ -86,7 +91,7 @@ class WordSegmenter:
             index += size
         return words
 
-    def _word_sizes(self, syllables: List[str]) -> Optional[List[int]]:
+    def _word_sizes(self, syllables: list[str]) -> list[int] | None:
         from underthesea import word_tokenize
 
         words = word_tokenize(" ".join(syllables), use_token_normalize=False, fixed_words=self.fixed_words)
@@ -96,10 +101,10 @@ class WordSegmenter:
         return sizes if sum(sizes) == len(syllables) else None
 
 
-def split_at(words: List[List[Span]], boundaries: Iterable[int]) -> List[List[Span]]:
+def split_at(words: list[list[Span]], boundaries: Iterable[int]) -> list[list[Span]]:
     """Split words so that no boundary offset falls inside one (keeps entity edges on token edges)."""
     cuts = set(boundaries)
-    result: List[List[Span]] = []
+    result: list[list[Span]] = []
     for word in words:
         current = [word[0]]
         for span in word[1:]:

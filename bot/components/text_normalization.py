@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
 
 import yaml
 
@@ -62,7 +62,7 @@ class ContextRule:
     previous: frozenset = field(default_factory=frozenset)
     next: frozenset = field(default_factory=frozenset)
 
-    def applies(self, previous: Optional[str], following: Optional[str]) -> bool:
+    def applies(self, previous: str | None, following: str | None) -> bool:
         """Whether the previous or the next syllable selects this expansion."""
         return previous in self.previous or following in self.next
 
@@ -71,11 +71,11 @@ class ContextRule:
 class AbbreviationTable:
     """Teencode and chat abbreviations, loaded from a YAML data file."""
 
-    plain: Dict[str, str] = field(default_factory=dict)
-    contextual: Dict[str, tuple] = field(default_factory=dict)
+    plain: dict[str, str] = field(default_factory=dict)
+    contextual: dict[str, tuple] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: str = DEFAULT_ABBREVIATIONS_FILE) -> "AbbreviationTable":
+    def load(cls, path: str = DEFAULT_ABBREVIATIONS_FILE) -> AbbreviationTable:
         """Load the table from a YAML file (relative paths from the repository root)."""
         data = yaml.safe_load(resolve_path(path).read_text(encoding="utf-8")) or {}
         plain = {normalize_syllable(k): to_nfc(str(v)) for k, v in (data.get("abbreviations") or {}).items()}
@@ -85,7 +85,7 @@ class AbbreviationTable:
         }
         return cls(plain, contextual)
 
-    def expand(self, syllable: str, previous: Optional[str] = None, following: Optional[str] = None) -> str:
+    def expand(self, syllable: str, previous: str | None = None, following: str | None = None) -> str:
         """Return the standard form of a normalised syllable given its neighbours."""
         if syllable in self.contextual:
             default, rules = self.contextual[syllable]
@@ -96,7 +96,7 @@ class AbbreviationTable:
         return len(self.plain) + len(self.contextual)
 
 
-def _rules(items: List[dict]) -> List[ContextRule]:
+def _rules(items: list[dict]) -> list[ContextRule]:
     return [
         ContextRule(
             to_nfc(item["expand"]),
@@ -107,7 +107,7 @@ def _rules(items: List[dict]) -> List[ContextRule]:
     ]
 
 
-def normalize_words(words: Sequence[str], table: AbbreviationTable) -> List[str]:
+def normalize_words(words: Sequence[str], table: AbbreviationTable) -> list[str]:
     """Normalise a run of syllables, expanding abbreviations with their neighbours as context."""
     syllables = [normalize_syllable(w) for w in words]
     return [

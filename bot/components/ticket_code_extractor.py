@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -20,17 +20,17 @@ class TicketCodeExtractor(GraphComponent):
     """Adds a `ticket_id` entity for code-shaped spans the statistical extractor missed."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """Returns the component's default config."""
         return {"entity": "ticket_id"}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.entity = config["entity"]
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -38,7 +38,7 @@ class TicketCodeExtractor(GraphComponent):
         """Creates the component."""
         return cls(config)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Add ticket_id entities for code spans not already covered by an entity."""
         for message in messages:
             entities = list(message.get(ENTITIES) or [])
@@ -52,7 +52,7 @@ class TicketCodeExtractor(GraphComponent):
         """Training data passes through unchanged."""
         return training_data
 
-    def _entity(self, match: Any) -> Dict[Text, Any]:
+    def _entity(self, match: Any) -> dict[str, Any]:
         return {
             "entity": self.entity,
             "start": match.start(),
@@ -63,5 +63,5 @@ class TicketCodeExtractor(GraphComponent):
         }
 
 
-def _overlaps(entity: Dict[Text, Any], start: int, end: int) -> bool:
+def _overlaps(entity: dict[str, Any], start: int, end: int) -> bool:
     return entity.get("start", 0) < end and start < entity.get("end", 0)

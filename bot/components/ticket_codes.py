@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Optional
 
 VIETNAM_TZ = timezone(timedelta(hours=7))
 _WITH_YEAR = re.compile(r"pa\W*(20\d{2})\W*(\d{1,6})(?!\d)", re.IGNORECASE)
@@ -19,7 +18,7 @@ def current_year() -> int:
     return datetime.now(VIETNAM_TZ).year
 
 
-def normalize_ticket_code(value: str, year: Optional[int] = None) -> Optional[str]:
+def normalize_ticket_code(value: str, year: int | None = None) -> str | None:
     """Return the canonical PA-YYYY-NNNNNN code a citizen meant, or None if there is none."""
     match = _WITH_YEAR.search(value) or _BARE_YEAR.search(value)
     if match:
@@ -28,5 +27,5 @@ def normalize_ticket_code(value: str, year: Optional[int] = None) -> Optional[st
     return _format(year or current_year(), match.group(1)) if match else None
 
 
-def _format(year: int, number: str) -> Optional[str]:
+def _format(year: int, number: str) -> str | None:
     return f"PA-{year}-{int(number):06d}" if int(number) > 0 else None

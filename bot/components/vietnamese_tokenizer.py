@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import yaml
 from rasa.engine.graph import ExecutionContext
@@ -24,7 +24,7 @@ class VietnameseTokenizer(Tokenizer):
     """Tokens are underthesea words; `text`/`start`/`end` slice the original, `lemma` is normalised."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """Returns the component's default config."""
         return {
             "intent_tokenization_flag": False,
@@ -36,7 +36,7 @@ class VietnameseTokenizer(Tokenizer):
             "fixed_words_file": "nlu_data/gazetteer/areas.yml",
         }
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
         self.abbreviations = AbbreviationTable.load(config["abbreviations_file"])
         fixed = _lookup_elements(config.get("fixed_words_file"))
@@ -45,7 +45,7 @@ class VietnameseTokenizer(Tokenizer):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -53,18 +53,18 @@ class VietnameseTokenizer(Tokenizer):
         """Creates a new component (see parent class for full docstring)."""
         return cls(config)
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
         """Tokenize the attribute's text into words with exact original offsets."""
         text = message.get(attribute)
         boundaries = _entity_boundaries(message) if attribute == TEXT else []
-        tokens: List[Token] = []
+        tokens: list[Token] = []
         for run in syllable_runs(text, pre_tokenize(text)):
-            lemmas = dict(zip(run, self._lemmas(text, run)))
+            lemmas = dict(zip(run, self._lemmas(text, run), strict=False))
             words = split_at(self.segmenter.group(text, run, [lemmas[s] for s in run]), boundaries)
             tokens.extend(self._run_tokens(text, words, lemmas))
         return self._apply_token_pattern(tokens)
 
-    def _run_tokens(self, text: str, words: List[List[Span]], lemmas: Dict[Span, str]) -> List[Token]:
+    def _run_tokens(self, text: str, words: list[list[Span]], lemmas: dict[Span, str]) -> list[Token]:
         return [
             Token(
                 text[word[0].start : word[-1].end],
@@ -76,21 +76,26 @@ class VietnameseTokenizer(Tokenizer):
             for word in words
         ]
 
-    def _lemmas(self, text: str, spans: List[Span]) -> List[str]:
+    def _lemmas(self, text: str, spans: list[Span]) -> list[str]:
         if spans[0].kind != "word":
             return [PLACEHOLDER_LEMMAS.get(s.kind, text[s.start : s.end].lower()) for s in spans]
         return normalize_words([text[s.start : s.end] for s in spans], self.abbreviations)
 
 
-def _entity_boundaries(message: Message) -> List[int]:
+def _entity_boundaries(message: Message) -> list[int]:
     entities = message.get(ENTITIES) or []
     return [e[key] for e in entities for key in ("start", "end") if key in e]
 
 
-def _lookup_elements(path: Optional[str]) -> List[str]:
+def _lookup_elements(path: str | None) -> list[str]:
     """Read all lookup-table elements from a Rasa NLU YAML file (missing file: none)."""
     if not path or not resolve_path(path).exists():
         return []
     data = yaml.safe_load(resolve_path(path).read_text(encoding="utf-8")) or {}
     items = [entry for entry in data.get("nlu", []) if "lookup" in entry]
-    return [line[2:].strip() for entry in items for line in str(entry.get("examples", "")).splitlines() if line.startswith("- ")]
+    return [
+        line[2:].strip()
+        for entry in items
+        for line in str(entry.get("examples", "")).splitlines()
+        if line.startswith("- ")
+    ]

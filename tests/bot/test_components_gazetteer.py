@@ -12,7 +12,9 @@ GAZETTEER = REPO_ROOT / "nlu_data" / "gazetteer" / "areas.yml"
 
 
 def area_value(normalizer, text):
-    message = Message({"text": text, "entities": [{"entity": "area", "start": 0, "end": len(text), "value": text}]})
+    message = Message(
+        {"text": text, "entities": [{"entity": "area", "start": 0, "end": len(text), "value": text}]}
+    )
     normalizer.process([message])
     entity = message.get("entities")[0]
     assert (entity["start"], entity["end"]) == (0, len(text))
@@ -69,7 +71,9 @@ def test_unknown_places_are_left_as_extracted(entity_normalizer):
 
 
 def test_other_entities_untouched(entity_normalizer):
-    message = Message({"text": "x", "entities": [{"entity": "location", "start": 0, "end": 1, "value": "hoi an"}]})
+    message = Message(
+        {"text": "x", "entities": [{"entity": "location", "start": 0, "end": 1, "value": "hoi an"}]}
+    )
     entity_normalizer.process([message])
     assert message.get("entities")[0]["value"] == "hoi an"
 
@@ -83,7 +87,9 @@ def test_matching_key_strips_prefixes_and_diacritics():
 def test_committed_gazetteer_matches_underthesea_mapping():
     records = build_gazetteer.load_records()
     build_gazetteer.validate(records)
-    assert GAZETTEER.read_text(encoding="utf-8") == build_gazetteer.render(build_gazetteer.collect_units(records))
+    assert GAZETTEER.read_text(encoding="utf-8") == build_gazetteer.render(
+        build_gazetteer.collect_units(records)
+    )
 
 
 def test_gazetteer_covers_both_pilot_towns_old_and_new(gazetteer_data):

@@ -23,7 +23,8 @@ def test_nfc_composes_decomposed_input():
 
 
 @pytest.mark.parametrize(
-    "typed, expected", [("hoà", "hòa"), ("thuý", "thúy"), ("khoẻ", "khỏe"), ("hòa", "hòa"), ("uỷ", "ủy"), ("nước", "nước")]
+    "typed, expected",
+    [("hoà", "hòa"), ("thuý", "thúy"), ("khoẻ", "khỏe"), ("hòa", "hòa"), ("uỷ", "ủy"), ("nước", "nước")],
 )
 def test_tone_marks_follow_the_classic_placement(typed, expected):
     assert fix_tone_placement(typed) == expected
@@ -39,9 +40,26 @@ def test_table_is_data_with_enough_entries(table):
 
 @pytest.mark.parametrize(
     "typed, expected",
-    [("ko", "không"), ("k", "không"), ("hok", "không"), ("hông", "không"), ("dc", "được"), ("đc", "được"),
-     ("j", "gì"), ("vs", "với"), ("ng", "người"), ("mn", "mọi người"), ("r", "rồi"), ("cx", "cũng"),
-     ("ns", "nói"), ("ak", "à"), ("z", "vậy"), ("trc", "trước"), ("ntn", "như thế nào"), ("sđt", "số điện thoại")],
+    [
+        ("ko", "không"),
+        ("k", "không"),
+        ("hok", "không"),
+        ("hông", "không"),
+        ("dc", "được"),
+        ("đc", "được"),
+        ("j", "gì"),
+        ("vs", "với"),
+        ("ng", "người"),
+        ("mn", "mọi người"),
+        ("r", "rồi"),
+        ("cx", "cũng"),
+        ("ns", "nói"),
+        ("ak", "à"),
+        ("z", "vậy"),
+        ("trc", "trước"),
+        ("ntn", "như thế nào"),
+        ("sđt", "số điện thoại"),
+    ],
 )
 def test_teencode_expands(table, typed, expected):
     assert table.expand(normalize_syllable(typed)) == expected

@@ -11,7 +11,7 @@ MESSAGES = [
     "ko bít j hết, mn ơi  r  sao z",
     "rác   thải\tđổ \n bừa bãi",
     "Đèn đường hỏng 😡😡👍🏻 ai xử lý giùm!!!",
-    "(hẻm 12/3) \"đường\" Phan Châu Trinh... ok?",
+    '(hẻm 12/3) "đường" Phan Châu Trinh... ok?',
     "Hoà Thuận thuý khoẻ",
     "Hòa Thuận, Tam Kỳ",
     "  khoảng trắng ở đầu và cuối  ",
@@ -61,9 +61,23 @@ def test_unaccented_area_names_stay_one_word(tokenizer):
 
 @pytest.mark.parametrize(
     "code",
-    ["PA-2026-000123", "PA2026000123", "pa-2025-45", "#123", "0905123456", "0905 123 456", "+84 905 123 456",
-     "0235.3812.345", "https://dichvucong.gov.vn/p/home", "dichvucong.gov.vn", "nguyenvana@gmail.com",
-     "10/11/2026", "22h30", "5k", "1.500.000"],
+    [
+        "PA-2026-000123",
+        "PA2026000123",
+        "pa-2025-45",
+        "#123",
+        "0905123456",
+        "0905 123 456",
+        "+84 905 123 456",
+        "0235.3812.345",
+        "https://dichvucong.gov.vn/p/home",
+        "dichvucong.gov.vn",
+        "nguyenvana@gmail.com",
+        "10/11/2026",
+        "22h30",
+        "5k",
+        "1.500.000",
+    ],
 )
 def test_codes_numbers_and_links_stay_single_tokens(tokenizer, code):
     text = f"xem giúp {code}, cảm ơn"
