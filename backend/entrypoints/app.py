@@ -10,7 +10,17 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from backend.bootstrap import Container, bootstrap
-from backend.entrypoints.api import bot_api, service_api
+from backend.entrypoints.api import (
+    auth_api,
+    bot_api,
+    console_actions_api,
+    console_api,
+    export_api,
+    open311,
+    service_api,
+    stats_api,
+    users_api,
+)
 from backend.entrypoints.api.errors import install_error_handlers
 from backend.settings import Settings, get_settings
 
@@ -29,6 +39,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     install_error_handlers(app)
     app.include_router(bot_api.router)
     app.include_router(service_api.router)
+    for console_router in (auth_api, users_api, export_api, console_api, console_actions_api, stats_api):
+        app.include_router(console_router.router)
+    app.include_router(open311.router)
     container.settings.media_dir.mkdir(parents=True, exist_ok=True)
     app.mount("/media", StaticFiles(directory=container.settings.media_dir), name="media")
 

@@ -1,13 +1,18 @@
-"""`python -m backend.entrypoints.cli <command>`: migrate, load-reference."""
+"""`python -m backend.entrypoints.cli <command>`: migrate, load-reference, create-admin."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
+import os
 
 from backend.adapters.db.engine import make_engine, make_session_factory
 from backend.adapters.db.migrate import upgrade
+from backend.domain.access import Role
+from backend.domain.errors import DomainError
 from backend.services.reference_service import ReferenceLoader
+from backend.services.user_service import UserService
 from backend.settings import Settings, get_settings
 
 
@@ -29,12 +34,40 @@ def load_reference(settings: Settings) -> None:
 COMMANDS = {"migrate": migrate, "load-reference": load_reference}
 
 
+def create_admin(settings: Settings, args: argparse.Namespace) -> None:
+    """Create an administrator account (password from --password-env VAR, else prompted)."""
+    password = os.environ.get(args.password_env, "") if args.password_env else ""
+    if not password:
+        password = getpass.getpass("Mật khẩu quản trị viên: ")
+    engine = make_engine(settings.database_url)
+    try:
+        view = UserService(make_session_factory(engine)).create(
+            args.username, password, args.full_name or args.username, Role.ADMINISTRATOR.value
+        )
+    except DomainError as error:
+        raise SystemExit(f"create-admin failed: {error}") from None
+    finally:
+        engine.dispose()
+    print(f"administrator created: {view.username}")
+
+
+COMMANDS_WITH_ARGS = {"create-admin": create_admin}
+
+
 def main(argv: list[str] | None = None) -> None:
     """Parse the command line and run one command."""
     parser = argparse.ArgumentParser(prog="python -m backend.entrypoints.cli")
-    parser.add_argument("command", choices=sorted(COMMANDS))
+    parser.add_argument("command", choices=sorted([*COMMANDS, *COMMANDS_WITH_ARGS]))
+    parser.add_argument("--username", help="create-admin: the account's user name")
+    parser.add_argument("--password-env", help="create-admin: environment variable holding the password")
+    parser.add_argument("--full-name", help="create-admin: the administrator's full name")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
+    if args.command in COMMANDS_WITH_ARGS:
+        if not args.username:
+            parser.error("create-admin needs --username")
+        COMMANDS_WITH_ARGS[args.command](get_settings(), args)
+        return
     COMMANDS[args.command](get_settings())
 
 

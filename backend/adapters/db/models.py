@@ -20,12 +20,14 @@ from backend.adapters.db.ticket_models import (
     TicketMessage,
     TicketPhoto,
 )
+from backend.adapters.db.user_models import ConversationHandoff, User
 
 __all__ = [
     "AuditEntry",
     "Base",
     "CalendarDay",
     "Category",
+    "ConversationHandoff",
     "Department",
     "OutboxMessage",
     "PlaceAlias",
@@ -38,5 +40,6 @@ __all__ = [
     "TicketPhoto",
     "Town",
     "Unit",
+    "User",
     "utcnow",
 ]

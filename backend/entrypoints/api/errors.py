@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from backend.domain.access import Forbidden
 from backend.domain.errors import Conflict, DomainError, InvalidInput, NotFound, TooLarge
 
 STATUS_OF: list[tuple[type[DomainError], int]] = [
@@ -13,6 +14,7 @@ STATUS_OF: list[tuple[type[DomainError], int]] = [
     (InvalidInput, status.HTTP_422_UNPROCESSABLE_ENTITY),
     (NotFound, status.HTTP_404_NOT_FOUND),
     (Conflict, status.HTTP_409_CONFLICT),
+    (Forbidden, status.HTTP_403_FORBIDDEN),
 ]
 
 

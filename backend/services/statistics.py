@@ -1,0 +1,185 @@
+"""Statistics for leaders and the IOC dashboard: counts, on-time %, overdue, median resolution
+time, CSAT and channel mix, by category, unit, department and time bucket (GROUP BY in SQL)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.adapters.db.models import Category, Department, Ticket, Unit
+from backend.domain.access import STATS_READERS, Principal, require
+from backend.domain.errors import InvalidInput
+from backend.services import stats_sql
+from backend.services.ticket_filters import OPEN, TicketFilter, conditions
+
+
+@dataclass(frozen=True)
+class StatsQuery:
+    start: date | None = None
+    end: date | None = None
+    unit: str | None = None
+    category: str | None = None
+    department: str | None = None
+    bucket: str = "day"
+
+    def __post_init__(self) -> None:
+        if self.bucket not in stats_sql.BUCKETS:
+            raise InvalidInput(f"bucket must be one of {', '.join(stats_sql.BUCKETS)}")
+        if self.start and self.end and self.start > self.end:
+            raise InvalidInput("'from' must not be after 'to'")
+
+    def as_filter(self) -> TicketFilter:
+        """The ticket filter behind these statistics."""
+        one = lambda v: (v,) if v else ()  # noqa: E731
+        return TicketFilter(
+            categories=one(self.category),
+            units=one(self.unit),
+            departments=one(self.department),
+            created_from=self.start,
+            created_to=self.end,
+        )
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return round(float(value), digits) if value is not None else None
+
+
+class Statistics:
+    """Aggregates over the tickets matching a StatsQuery."""
+
+    def __init__(self, session_factory: sessionmaker[Session], clock: Callable[[], datetime]) -> None:
+        self.session_factory = session_factory
+        self.clock = clock
+
+    def compute(self, principal: Principal, query: StatsQuery) -> dict[str, Any]:
+        """Every figure of the dashboard for the query."""
+        require(principal, STATS_READERS, "read statistics")
+        now = self.clock()
+        with self.session_factory() as session:
+            where = conditions(session, query.as_filter(), now, None)
+            grouped = lambda key: self._metrics(session, where, key, now)  # noqa: E731
+            return {
+                "totals": grouped(None).get("all", self._empty()),
+                "by_category": self._named(grouped(Ticket.category_code), session, Category, "name_vi"),
+                "by_unit": self._named(grouped(Ticket.unit_code), session, Unit, "name"),
+                "by_department": self._named(grouped(Ticket.department_code), session, Department, "name"),
+                "by_time": self._by_time(session, where, query.bucket),
+                "csat_distribution": self._csat(session, where),
+                "channels": self._channels(session, where),
+            }
+
+    def _metrics(
+        self, session: Session, where: list[ColumnElement[bool]], key: Any | None, now: datetime
+    ) -> dict[Any, dict[str, Any]]:
+        """Metrics per value of `key` (None: one group named 'all')."""
+        is_open = Ticket.status.in_(OPEN)
+        resolved = Ticket.resolved_at.is_not(None)
+        columns = [
+            (key if key is not None else stats_sql.nothing()).label("key"),
+            func.count().label("count"),
+            func.sum(case((is_open, 1), else_=0)).label("open"),
+            func.sum(case((resolved, 1), else_=0)).label("resolved"),
+            func.sum(case((and_(resolved, Ticket.resolved_at <= Ticket.due_at), 1), else_=0)).label(
+                "on_time"
+            ),
+            func.sum(case((and_(is_open, Ticket.due_at < now), 1), else_=0)).label("overdue_open"),
+            func.avg(Ticket.rating_score).label("csat_average"),
+            func.count(Ticket.rating_score).label("csat_count"),
+        ]
+        median = stats_sql.median_hours(session)
+        if median is not None:
+            columns.append(median.label("median"))
+        statement = select(*columns).where(*where)
+        if key is not None:
+            statement = statement.group_by(key)
+        rows = session.execute(statement).mappings().all()
+        medians = self._python_medians(session, where, key) if median is None else {}
+        return {row["key"]: self._row(row, medians.get(row["key"], row.get("median"))) for row in rows}
+
+    @staticmethod
+    def _python_medians(
+        session: Session, where: list[ColumnElement[bool]], key: Any | None
+    ) -> dict[Any, Any]:
+        hours = stats_sql.resolution_hours(session)
+        key = key if key is not None else stats_sql.nothing()
+        statement = select(key, hours).where(*where, Ticket.resolved_at.is_not(None))
+        values: dict[Any, list[float]] = defaultdict(list)
+        for group, value in session.execute(statement):
+            values[group].append(value)
+        return {group: stats_sql.python_median(v) for group, v in values.items()}
+
+    @staticmethod
+    def _row(row: Any, median: float | None) -> dict[str, Any]:
+        resolved, on_time = int(row["resolved"] or 0), int(row["on_time"] or 0)
+        return {
+            "count": int(row["count"]),
+            "open": int(row["open"] or 0),
+            "resolved": resolved,
+            "on_time": on_time,
+            "on_time_pct": _pct(on_time, resolved),
+            "overdue_open": int(row["overdue_open"] or 0),
+            "median_resolution_hours": _round(median),
+            "csat_average": _round(row["csat_average"]),
+            "csat_count": int(row["csat_count"] or 0),
+        }
+
+    def _empty(self) -> dict[str, Any]:
+        zero = {"count": 0, "open": 0, "resolved": 0, "on_time": 0, "overdue_open": 0, "csat_count": 0}
+        return self._row({**zero, "csat_average": None}, None)
+
+    @staticmethod
+    def _named(
+        groups: dict[Any, dict[str, Any]], session: Session, model: Any, attr: str
+    ) -> list[dict[str, Any]]:
+        codes = [code for code in groups if code is not None]
+        names = {
+            r.code: getattr(r, attr) for r in session.scalars(select(model).where(model.code.in_(codes)))
+        }
+        items = [{"code": code, "name": names.get(code) if code else None, **m} for code, m in groups.items()]
+        return sorted(items, key=lambda item: (-item["count"], item["code"] or ""))
+
+    @staticmethod
+    def _by_time(session: Session, where: list[ColumnElement[bool]], bucket: str) -> list[dict[str, Any]]:
+        key = stats_sql.bucket_of(session, bucket)
+        statement = (
+            select(key.label("bucket"), Ticket.category_code, func.count())
+            .where(*where)
+            .group_by(key, Ticket.category_code)
+            .order_by(key)
+        )
+        buckets: dict[str, dict[str, Any]] = {}
+        for name, category, count in session.execute(statement):
+            entry = buckets.setdefault(str(name), {"bucket": str(name), "count": 0, "by_category": {}})
+            entry["count"] += int(count)
+            entry["by_category"][category] = int(count)
+        return list(buckets.values())
+
+    @staticmethod
+    def _csat(session: Session, where: list[ColumnElement[bool]]) -> dict[str, int]:
+        statement = (
+            select(Ticket.rating_score, func.count())
+            .where(*where, Ticket.rating_score.is_not(None))
+            .group_by(Ticket.rating_score)
+        )
+        found = {int(score): int(count) for score, count in session.execute(statement)}
+        return {str(score): found.get(score, 0) for score in range(1, 6)}
+
+    @staticmethod
+    def _channels(session: Session, where: list[ColumnElement[bool]]) -> list[dict[str, Any]]:
+        statement = (
+            select(Ticket.citizen_channel, func.count())
+            .where(*where)
+            .group_by(Ticket.citizen_channel)
+            .order_by(func.count().desc())
+        )
+        return [{"channel": channel, "count": int(count)} for channel, count in session.execute(statement)]
