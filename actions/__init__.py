@@ -1,0 +1,1 @@
+"""Rasa action server of the IOC citizen bot: one module per feature, one backend client."""
