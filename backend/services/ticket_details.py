@@ -142,7 +142,7 @@ class TicketDetails:
             thread=[
                 {
                     "author_kind": m.author_kind,
-                    "author_name": m.author_name,
+                    "author_name": None if m.author_kind == CITIZEN else m.author_name,
                     "body": m.body,
                     "created_at": m.created_at.astimezone(LOCAL_TZ),
                 }
@@ -159,6 +159,7 @@ class TicketDetails:
         )
 
 
+CITIZEN = "citizen"  # the citizen's display name is contact data: shown only via contact()
 OPEN_NAMES = frozenset({"new", "assigned", "in_progress"})
 
 
