@@ -22,6 +22,7 @@ _PATTERNS = [
     ("ticket", r"\bpa[-_ ]?\d{4}[-_ ]?\d{1,6}\b"),
     ("ticket", r"#\d{1,6}\b"),
     ("phone", r"(?<![\w+])(?:\+84|0)(?:[ .-]?\d){8,10}(?!\d)"),
+    ("number", r"\d(?=/\d\b(?!/))"),  # a score such as 3/5 is three tokens, a date stays one
     ("number", r"\w*\d\w*(?:[-./,:]\w+)*"),
     ("word", _LETTERS),
     ("symbol", r"\S"),
@@ -47,6 +48,16 @@ def pre_tokenize(text: str) -> list[Span]:
         Span(m.start(), m.end(), re.sub(r"\d+$", "", m.lastgroup or "symbol"))
         for m in _SPAN_REGEX.finditer(text)
     ]
+
+
+def split_spans(spans: Sequence[Span], boundaries: Iterable[int]) -> list[Span]:
+    """Cut spans at the given offsets (annotated entity edges inside a code or number)."""
+    cuts = sorted(set(boundaries))
+    result: list[Span] = []
+    for span in spans:
+        edges = [span.start, *(c for c in cuts if span.start < c < span.end), span.end]
+        result += [Span(a, b, span.kind) for a, b in zip(edges, edges[1:])]
+    return result
 
 
 def syllable_runs(text: str, spans: Sequence[Span]) -> list[list[Span]]:

@@ -13,7 +13,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from .segmentation import Span, WordSegmenter, pre_tokenize, split_at, syllable_runs
+from .segmentation import Span, WordSegmenter, pre_tokenize, split_at, split_spans, syllable_runs
 from .text_normalization import DEFAULT_ABBREVIATIONS_FILE, AbbreviationTable, normalize_words, resolve_path
 
 PLACEHOLDER_LEMMAS = {"ticket": "__ticket__", "phone": "__phone__", "url": "__url__", "email": "__email__"}
@@ -32,6 +32,9 @@ class VietnameseTokenizer(Tokenizer):
             "token_pattern": None,
             "prefix_separator_symbol": None,
             "segment_words": True,
+            # how the syllables of a word are joined in its lemma: " " lets the featurizers see
+            # syllables (measured best), "_" keeps compounds whole
+            "lemma_joiner": " ",
             "abbreviations_file": DEFAULT_ABBREVIATIONS_FILE,
             "fixed_words_file": "nlu_data/gazetteer/areas.yml",
         }
@@ -40,6 +43,7 @@ class VietnameseTokenizer(Tokenizer):
         super().__init__(config)
         self.abbreviations = AbbreviationTable.load(config["abbreviations_file"])
         fixed = _lookup_elements(config.get("fixed_words_file"))
+        self.joiner = config["lemma_joiner"]
         self.segmenter = WordSegmenter(fixed, enabled=config["segment_words"])
 
     @classmethod
@@ -58,7 +62,7 @@ class VietnameseTokenizer(Tokenizer):
         text = message.get(attribute)
         boundaries = _entity_boundaries(message) if attribute == TEXT else []
         tokens: list[Token] = []
-        for run in syllable_runs(text, pre_tokenize(text)):
+        for run in syllable_runs(text, split_spans(pre_tokenize(text), boundaries)):
             lemmas = dict(zip(run, self._lemmas(text, run), strict=False))
             words = split_at(self.segmenter.group(text, run, [lemmas[s] for s in run]), boundaries)
             tokens.extend(self._run_tokens(text, words, lemmas))
@@ -70,7 +74,7 @@ class VietnameseTokenizer(Tokenizer):
                 text[word[0].start : word[-1].end],
                 word[0].start,
                 end=word[-1].end,
-                lemma="_".join(lemmas[s] for s in word).replace(" ", "_"),
+                lemma=self.joiner.join(lemmas[s] for s in word).replace(" ", self.joiner),
                 data={"kind": word[0].kind},
             )
             for word in words
