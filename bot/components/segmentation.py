@@ -56,7 +56,7 @@ def split_spans(spans: Sequence[Span], boundaries: Iterable[int]) -> list[Span]:
     result: list[Span] = []
     for span in spans:
         edges = [span.start, *(c for c in cuts if span.start < c < span.end), span.end]
-        result += [Span(a, b, span.kind) for a, b in zip(edges, edges[1:])]
+        result += [Span(a, b, span.kind) for a, b in zip(edges, edges[1:], strict=False)]
     return result
 
 
