@@ -1,0 +1,95 @@
+"""GET /console/events: the inbox's Server-Sent Events (new tickets, new citizen messages)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+
+from backend.domain.access import department_scope
+from backend.entrypoints.api.deps import ContainerDep
+from backend.entrypoints.api.security import TicketWorker
+from backend.entrypoints.console.live import (
+    TOPIC,
+    ConsoleFeed,
+    Watermark,
+    current_watermark,
+    messages_after,
+    tickets_after,
+)
+from backend.entrypoints.console.rendering import CHANNEL_VI, local_time
+from backend.services.ticket_queries import ticket_row
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+HEARTBEAT_SECONDS = 15.0
+
+
+def _frame(kind: str, data: dict[str, Any]) -> str:
+    return f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def _ticket_data(ticket: Any, now: Any) -> dict[str, Any]:
+    row = ticket_row(ticket, now)
+    return {
+        "code": row.code,
+        "status": row.status,
+        "status_vi": row.status_vi,
+        "category_name": row.category_name,
+        "unit_name": row.unit_name or "",
+        "department_name": row.department_name,
+        "channel": CHANNEL_VI.get(row.channel, row.channel),
+        "description": row.description,
+        "created_at": local_time(row.created_at),
+        "due_at": local_time(row.due_at),
+        "overdue": row.overdue,
+    }
+
+
+def read_news(factory: sessionmaker[Session], scope: str | None, mark: Watermark, now: Any) -> tuple[list[str], Watermark]:
+    """The event frames since the mark, and the new mark."""
+    with factory() as session:
+        frames = [_frame("ticket", _ticket_data(t, now)) for t in tickets_after(session, scope, mark.ticket_id)]
+        for code, message in messages_after(session, scope, mark):
+            frames.append(_frame("message", {"code": code, "body": message.body[:200], "at": local_time(message.created_at)}))
+        return frames, current_watermark(session, scope)
+
+
+async def _stream(request: Request, feed: ConsoleFeed, factory: Any, scope: str | None, clock: Any) -> AsyncIterator[str]:
+    mark = await run_in_threadpool(lambda: current_watermark_of(factory, scope))
+    yield "retry: 3000\n\n"
+    idle = 0.0
+    async with feed.fanout.subscribe(TOPIC) as woken:
+        while not await request.is_disconnected():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(woken.wait(), feed.poll_seconds)
+            woken.clear()
+            frames, mark = await run_in_threadpool(read_news, factory, scope, mark, clock())
+            for frame in frames:
+                yield frame
+            idle = 0.0 if frames else idle + feed.poll_seconds
+            if idle >= HEARTBEAT_SECONDS:
+                idle = 0.0
+                yield ": ping\n\n"
+
+
+def current_watermark_of(factory: sessionmaker[Session], scope: str | None) -> Watermark:
+    """The current mark, read in its own session."""
+    with factory() as session:
+        return current_watermark(session, scope)
+
+
+@router.get("/events")
+async def events(request: Request, user: TicketWorker, container: ContainerDep) -> StreamingResponse:
+    """Server-Sent Events: `ticket` for each new ticket, `message` for each new citizen message."""
+    feed: ConsoleFeed = request.app.state.console_feed
+    feed.loop = asyncio.get_running_loop()
+    stream = _stream(request, feed, container.session_factory, department_scope(user), container.clock)
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(stream, media_type="text/event-stream", headers=headers)

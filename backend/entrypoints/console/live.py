@@ -1,0 +1,122 @@
+"""Live inbox: new tickets and citizens' messages reach open consoles without a reload.
+
+The database is the source of truth: each console's event stream remembers the newest ticket
+and citizen message it has shown and reads what came after. A wake-up says "look now": every
+commit that adds a ticket or a message publishes one on the gateway's fan-out port (Redis
+pub/sub when REDIS_URL is set, so every replica hears it; in-process otherwise). Streams also
+look on a short timer, so a lost wake-up only delays an update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+import redis.asyncio
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.adapters.db.models import Ticket, TicketMessage
+from backend.adapters.redis.fanout import CHANNEL_PREFIX, AbstractFanOut, InProcessFanOut, RedisFanOut
+from backend.settings import Settings
+
+logger = logging.getLogger(__name__)
+TOPIC = "console:inbox"
+MAX_ITEMS = 20
+_DIRTY = "console_live_dirty"
+
+
+@dataclass
+class Watermark:
+    ticket_id: int = 0
+    message_id: int = 0
+
+
+def _scoped(statement: Any, scope: str | None) -> Any:
+    return statement.where(Ticket.department_code == scope) if scope else statement
+
+
+def current_watermark(session: Session, scope: str | None) -> Watermark:
+    """The newest ticket and citizen message the scope (one department, or all) can see."""
+    tickets = _scoped(select(func.max(Ticket.id)), scope)
+    messages = _scoped(
+        select(func.max(TicketMessage.id)).join(Ticket).where(TicketMessage.author_kind == "citizen"), scope
+    )
+    return Watermark(session.scalar(tickets) or 0, session.scalar(messages) or 0)
+
+
+def tickets_after(session: Session, scope: str | None, after: int) -> list[Ticket]:
+    """Tickets newer than `after`, oldest first (at most MAX_ITEMS)."""
+    statement = _scoped(select(Ticket).where(Ticket.id > after), scope)
+    return list(session.scalars(statement.order_by(Ticket.id).limit(MAX_ITEMS)).unique())
+
+
+def messages_after(session: Session, scope: str | None, mark: Watermark) -> list[tuple[str, TicketMessage]]:
+    """Citizen messages newer than the mark on tickets already shown (new tickets carry their own)."""
+    statement = (
+        select(Ticket.code, TicketMessage)
+        .join(Ticket, TicketMessage.ticket_id == Ticket.id)
+        .where(
+            TicketMessage.id > mark.message_id,
+            TicketMessage.author_kind == "citizen",
+            Ticket.id <= mark.ticket_id,
+        )
+    )
+    rows = session.execute(_scoped(statement, scope).order_by(TicketMessage.id).limit(MAX_ITEMS))
+    return [(code, message) for code, message in rows]
+
+
+@dataclass
+class ConsoleFeed:
+    """Wake-ups for the console's event streams (one per app)."""
+
+    fanout: AbstractFanOut
+    publisher: Callable[[], None] | None = None
+    poll_seconds: float = 3.0
+    loop: asyncio.AbstractEventLoop | None = field(default=None, repr=False)
+
+    def wake(self) -> None:
+        """Publish a wake-up; safe to call from any thread, never raises."""
+        try:
+            if self.publisher is not None:
+                self.publisher()
+            elif self.loop is not None and not self.loop.is_closed():
+                self.loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self.fanout.publish(TOPIC)))
+        except Exception:
+            logger.warning("console wake-up not published", exc_info=True)
+
+    async def close(self) -> None:
+        """Stop the fan-out listener."""
+        await self.fanout.close()
+
+
+def build_feed(settings: Settings) -> ConsoleFeed:
+    """Redis fan-out when REDIS_URL is set (every replica), else in-process."""
+    if not settings.redis_url:
+        return ConsoleFeed(InProcessFanOut())
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
+    fanout = RedisFanOut(redis.asyncio.Redis.from_url(settings.redis_url))
+    return ConsoleFeed(fanout, lambda: client.publish(CHANNEL_PREFIX + TOPIC, b"1"))
+
+
+def publish_on_commit(session_factory: sessionmaker[Session], feed: ConsoleFeed) -> None:
+    """Wake the consoles after each commit that added a ticket or a ticket message."""
+
+    def after_flush(session: Session, _context: Any) -> None:
+        if any(isinstance(item, Ticket | TicketMessage) for item in session.new):
+            session.info[_DIRTY] = True
+
+    def after_commit(session: Session) -> None:
+        if session.info.pop(_DIRTY, False):
+            feed.wake()
+
+    def after_rollback(session: Session) -> None:
+        session.info.pop(_DIRTY, None)
+
+    event.listen(session_factory, "after_flush", after_flush)
+    event.listen(session_factory, "after_commit", after_commit)
+    event.listen(session_factory, "after_soft_rollback", lambda s, _t: after_rollback(s))

@@ -1,0 +1,47 @@
+"""CLI commands of the demo data set: `seed-demo`, and `prepare` (what `make run` calls first)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from backend.adapters.db.engine import make_engine, make_session_factory
+from backend.adapters.db.models import Ticket
+from backend.services.demo_catalog import PASSWORD
+from backend.services.demo_data import demo_logins, seed_demo
+from backend.settings import Settings
+
+
+def print_logins(settings: Settings) -> None:
+    """Print the demo accounts and where to use them."""
+    print(f"Console: {settings.public_base_url}/console/login — demo accounts (password: {PASSWORD}):")
+    for login in demo_logins():
+        where = f", {login.department}" if login.department else ""
+        print(f"  {login.username:<22} {login.role}{where} — {login.full_name}")
+
+
+def seed_demo_command(settings: Settings) -> None:
+    """Create the demo tickets and accounts unless they exist, then print the log-ins."""
+    created = seed_demo(settings)
+    print(f"demo data: {created} tickets created" if created else "demo data already present; nothing done")
+    print_logins(settings)
+
+
+def ticket_count(settings: Settings) -> int:
+    """How many tickets the database holds."""
+    engine = make_engine(settings.database_url)
+    with make_session_factory(engine)() as session:
+        count = session.scalar(select(func.count()).select_from(Ticket)) or 0
+    engine.dispose()
+    return int(count)
+
+
+def prepare(settings: Settings) -> None:
+    """Migrate, load the reference data, and seed the demo data set into an empty database."""
+    from backend.entrypoints import cli  # the command table imports this module
+
+    cli.migrate(settings)
+    cli.load_reference(settings)
+    if ticket_count(settings) == 0:
+        seed_demo_command(settings)
+    else:
+        print("tickets present; demo data not seeded")
