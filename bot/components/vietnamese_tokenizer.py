@@ -5,10 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -45,17 +42,6 @@ class VietnameseTokenizer(Tokenizer):
         fixed = _lookup_elements(config.get("fixed_words_file"))
         self.joiner = config["lemma_joiner"]
         self.segmenter = WordSegmenter(fixed, enabled=config["segment_words"])
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> VietnameseTokenizer:
-        """Creates a new component (see parent class for full docstring)."""
-        return cls(config)
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         """Tokenize the attribute's text into words with exact original offsets."""
