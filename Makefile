@@ -44,7 +44,7 @@ test-stories: train
 	$(RASA) test core --stories tests/stories --model models --fail-on-prediction-errors --out results/core
 
 test-bot: setup-bot
-	$(BOT_PY) -m pytest tests/bot -q
+	$(BOT_PY) -m pytest tests/bot -q --confcutdir tests/bot
 
 test-app: setup-app setup-browser train
 	$(APP_PY) -m pytest tests/unit tests/integration tests/e2e -q
