@@ -24,10 +24,15 @@ class Example:
 
 
 def load_rasa_nlu(path: str | Path) -> list[Example]:
-    """Read intent examples (with entities and style metadata) from a Rasa NLU file or folder."""
+    """Read intent examples (with entities and style metadata) from a Rasa NLU file or folder.
+
+    Like `rasa train`, it skips files in the folder that are not NLU data (e.g. abbreviation lists).
+    """
+    from rasa.shared.data import get_data_files, is_nlu_file
     from rasa.shared.nlu.training_data.loading import load_data
 
-    return [_from_message(m.as_dict()) for m in load_data(str(path)).intent_examples]
+    files = sorted(get_data_files([str(path)], is_nlu_file))
+    return [_from_message(m.as_dict()) for f in files for m in load_data(f).intent_examples]
 
 
 def write_rasa_nlu(examples: list[Example], path: Path) -> None:

@@ -19,11 +19,21 @@ def diet_epochs(path: Path) -> int | None:
     return int(diets[0].get("epochs", DIET_DEFAULT_EPOCHS)) if diets else None
 
 
-def write_effective(src: Path, dest: Path, epochs: int | None = None, entities: bool | None = None) -> Path:
-    """Copy a config, setting DIET epochs and entity recognition when given; returns dest."""
+def write_effective(
+    src: Path, dest: Path, epochs: int | None = None, entities: bool | None = None, drop: str | None = None
+) -> Path:
+    """Copy a config, setting DIET epochs and entity recognition when given; returns dest.
+
+    `drop` removes every pipeline component whose name contains it (case-insensitive): an ablation.
+    """
     from rasa.shared.utils.io import write_yaml
 
     config = read_config(src)
+    if drop:
+        kept = [c for c in config["pipeline"] if drop.lower() not in str(c.get("name", "")).lower()]
+        if len(kept) == len(config["pipeline"]):
+            raise ValueError(f"no component of {src} matches {drop!r}")
+        config["pipeline"] = kept
     for component in config.get("pipeline", []):
         if _is_diet(component) and epochs is not None:
             component["epochs"] = epochs

@@ -43,6 +43,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--baseline-config", type=Path, default=REPO / "bench" / "configs" / "rasa_default.yml")
     p.add_argument("--systems", default="ours,rasa_default,tfidf", help="comma-separated subset to run")
     p.add_argument("--extra", action="append", default=[], metavar="NAME=CONFIG", help="another Rasa config")
+    p.add_argument(
+        "--ablate",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="also run ours without components matching TEXT",
+    )
     p.add_argument("--epochs", type=int, help="override DIET epochs in every Rasa config")
     p.add_argument("--warmup", type=int, default=20, help="parses before latency is measured")
     p.add_argument("--quick", action="store_true", help=f"smoke run: DIET {QUICK_EPOCHS} epochs")
@@ -72,6 +79,10 @@ def build_systems(args: argparse.Namespace, workdir: Path) -> list[System]:
             continue
         src, ep = configs[name]
         systems.append(System(name, "rasa", write_effective(src, workdir / "configs" / f"{name}.yml", ep)))
+    for text in args.ablate:
+        name = f"ours_without_{text}"
+        config = write_effective(args.config, workdir / "configs" / f"{name}.yml", epochs, drop=text)
+        systems.append(System(name, "rasa", config))
     return systems
 
 

@@ -52,6 +52,7 @@ nlu:
 def data(tmp_path: Path) -> tuple[Path, Path]:
     (tmp_path / "nlu").mkdir()
     (tmp_path / "nlu" / "report.yml").write_text(TRAIN, encoding="utf-8")
+    (tmp_path / "nlu" / "abbreviations.yml").write_text("ko: không\ndc: được\n", encoding="utf-8")
     (tmp_path / "heldout.yml").write_text(HELDOUT, encoding="utf-8")
     return tmp_path / "nlu", tmp_path / "heldout.yml"
 
@@ -60,6 +61,10 @@ def test_heldout_examples_carry_their_style_and_entities(data: tuple[Path, Path]
     examples = load_rasa_nlu(data[1])
     assert [ex.style for ex in examples] == ["standard", "no_diacritics", "chat"]
     assert examples[0].entities == [Entity("location", 18, 32, "đường Trần Phú")]
+
+
+def test_training_folder_skips_files_that_are_not_nlu_data(data: tuple[Path, Path]) -> None:
+    assert len(load_rasa_nlu(data[0])) == 8
 
 
 def test_macro_f1_matches_scikit_learn() -> None:
