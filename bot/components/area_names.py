@@ -15,8 +15,7 @@ KIND_PREFIXES = {
 _OFFICIAL_KINDS = ("thành phố", "thị xã", "thị trấn", "phường", "xã", "quận", "huyện", "tỉnh")
 # Unaccented type words (and their short forms) stripped from the front of a key.
 _KEY_PREFIX = re.compile(
-    r"^(?:thanh pho|thi xa|thi tran|phuong|xa|quan|huyen|tinh"
-    r"|t\.?p\.?|tx\.?|tt\.?|p\.|q\.|h\.|x\.|p(?= )|q(?= ))\s*"
+    r"^(?:(?:thanh pho|thi xa|thi tran|phuong|xa|quan|huyen|tinh|tp|tx|tt|p|q|h|x)\b\.?|t\. ?p\.?)\s*"
 )
 
 

@@ -31,6 +31,8 @@ def area_value(normalizer, text):
         ("hoi an", "Hội An"),
         ("TP Hội An", "Hội An"),
         ("tp tam ky", "Tam Kỳ"),
+        ("T.P. Tam Kỳ", "Tam Kỳ"),
+        ("phường quảng phú", "Quảng Phú"),
         ("thành phố Tam Kỳ", "Tam Kỳ"),
         ("thanh pho tam ky", "Tam Kỳ"),
         ("xa tam thang", "Tam Thăng"),
@@ -80,6 +82,7 @@ def test_other_entities_untouched(entity_normalizer):
 
 def test_matching_key_strips_prefixes_and_diacritics():
     assert matching_key("TP. Tam Kỳ") == "tam ky"
+    assert matching_key("phường Quảng Phú") == "quang phu"  # "quan" is not a prefix of "quảng"
     assert matching_key("Phường  Hoà Thuận", keep_diacritics=True) == "hòa thuận"
     assert unit_name("Thành phố Hội An") == "Hội An"
 
