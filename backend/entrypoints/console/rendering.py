@@ -10,13 +10,14 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
 
 from backend.domain.access import ROLE_VI, Principal, Role
 from backend.domain.lifecycle import STATUS_VI
 from backend.domain.sla import LOCAL_TZ
 
 HERE = Path(__file__).resolve().parent
-templates = Jinja2Templates(directory=HERE / "templates", autoescape=True)
+templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True))
 
 CHANNEL_VI = {"telegram": "Telegram", "zalo": "Zalo OA", "webchat": "Web chat"}
 AUTHOR_VI = {

@@ -38,7 +38,7 @@
       data: { labels: top.map((d) => shortName(d.name)),
               datasets: [{ label: "Số phản ánh", data: top.map((d) => d.count), backgroundColor: color },
                          { label: "Quá hạn chưa xử lý", data: top.map((d) => d.overdue_open), backgroundColor: "#c92a2a" }] },
-      options: { indexAxis: "y", scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+      options: { indexAxis: "y", scales: { x: { beginAtZero: true, ticks: { precision: 0 } }, y: { ticks: { autoSkip: false, font: { size: 11 } } } },
                  plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } } },
     });
   }

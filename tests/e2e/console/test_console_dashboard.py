@@ -1,0 +1,38 @@
+"""The IOC dashboard renders its charts with the data of the database."""
+
+from __future__ import annotations
+
+from browser_kit import file_ticket, log_in, marker
+from playwright.sync_api import Page, expect
+from sqlalchemy import func, select
+
+from backend.adapters.db.models import Ticket
+from backend.bootstrap import Container
+
+
+def test_dashboard_draws_charts_and_numbers_match(
+    page: Page, base_url: str, accounts: dict[str, str], api, container: Container
+) -> None:
+    for area in ("Tân Thạnh", "Cẩm Châu", "Tân Thạnh"):
+        file_ticket(api, f"Đèn đường hỏng {marker()}", area=area, category="infrastructure")
+    with container.session_factory() as session:
+        total = session.scalar(select(func.count()).select_from(Ticket))
+        infra = session.scalar(select(func.count()).where(Ticket.category_code == "infrastructure"))
+    log_in(page, base_url, accounts["leader"])
+    expect(page).to_have_url(base_url + "/console/dashboard")
+    expect(page.locator("body")).to_have_attribute("data-charts-ready", "true")
+    expect(page.locator(".charts canvas")).to_have_count(5)
+    for chart in ("chart-time", "chart-unit", "chart-department", "chart-csat", "chart-channel"):
+        assert page.evaluate(f"Chart.getChart('{chart}') !== undefined"), chart
+    expect(page.locator("#kpi-total")).to_have_text(str(total))
+    drawn = page.evaluate("Chart.getChart('chart-time').data.datasets.reduce((s, d) => s + d.data.reduce((a, b) => a + b, 0), 0)")
+    assert drawn == total
+    expect(page.locator("#ranking tbody tr")).not_to_have_count(0)
+    assert page.locator("#export-csv").get_attribute("href", timeout=5000).startswith("/api/v1/console/tickets.csv?from=")
+
+    page.select_option("#f-category", "infrastructure")
+    page.click("button:has-text('Xem')")
+    expect(page.locator("#kpi-total")).to_have_text(str(infra))
+    csv = page.request.get(base_url + (page.locator("#export-csv").get_attribute("href") or ""))
+    assert csv.status == 200
+    assert len(csv.text().strip().splitlines()) - 1 == infra
