@@ -174,7 +174,9 @@ class BackendClient:
         _, body = await self._request("GET", path)
         return [_ticket_status(item) for item in body.get("items", [])]
 
-    async def rate_ticket(self, code: str, contact: Contact, score: int, comment: str | None = None) -> Rating:
+    async def rate_ticket(
+        self, code: str, contact: Contact, score: int, comment: str | None = None
+    ) -> Rating:
         """Record the citizen's 1-5 rating of a resolved ticket."""
         payload = {**_owner(contact), "score": score, "comment": comment}
         _, body = await self._request("POST", f"/api/v1/tickets/{quote(code)}/rating", json=payload)
@@ -185,10 +187,11 @@ class BackendClient:
         timeout = aiohttp.ClientTimeout(total=self._settings.timeout_seconds)
         url = self._settings.base_url + path
         try:
-            async with aiohttp.ClientSession(timeout=timeout) as session:
-                async with session.request(method, url, headers=headers, **kwargs) as response:
-                    body = await _json_body(response)
-                    return _checked(method, path, response.status, body)
+            async with (
+                aiohttp.ClientSession(timeout=timeout) as session,
+                session.request(method, url, headers=headers, **kwargs) as response,
+            ):
+                return _checked(method, path, response.status, await _json_body(response))
         except (aiohttp.ClientError, TimeoutError) as error:
             logger.warning("backend %s %s failed: %s", method, path, type(error).__name__)
             raise BackendUnavailable(str(error)) from error
@@ -217,7 +220,9 @@ def _checked(method: str, path: str, status: int, body: dict[str, Any]) -> tuple
 
 def _ticket_status(body: dict[str, Any]) -> TicketStatus:
     department = body.get("department")
-    department_name = department.get("name", "") if isinstance(department, dict) else body.get("department_name")
+    department_name = (
+        department.get("name", "") if isinstance(department, dict) else body.get("department_name")
+    )
     return TicketStatus(
         code=body["code"],
         status=body.get("status", ""),

@@ -18,7 +18,8 @@ def latest_message(tracker: Tracker) -> Message:
     """The latest user message as the report draft sees it."""
     parsed = tracker.latest_message or {}
     ranking = tuple(
-        (item.get("name", ""), float(item.get("confidence") or 0.0)) for item in parsed.get("intent_ranking") or []
+        (item.get("name", ""), float(item.get("confidence") or 0.0))
+        for item in parsed.get("intent_ranking") or []
     )
     intent = (parsed.get("intent") or {}).get("name") or ""
     if not ranking and intent:
@@ -70,7 +71,11 @@ def _user_turns(tracker: Tracker) -> int:
 
 def requested_ticket_code(tracker: Tracker) -> str | None:
     """The ticket code the citizen named: entity, then slot, then the message text."""
-    candidates = (entity_value(tracker, "ticket_id"), tracker.get_slot("ticket_id"), latest_message(tracker).text)
+    candidates = (
+        entity_value(tracker, "ticket_id"),
+        tracker.get_slot("ticket_id"),
+        latest_message(tracker).text,
+    )
     for candidate in candidates:
         code = normalize_ticket_code(str(candidate)) if candidate else None
         if code:

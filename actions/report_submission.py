@@ -77,4 +77,3 @@ def _announce(dispatcher: CollectingDispatcher, ticket: CreatedTicket) -> None:
         dispatcher.utter_message(
             response="utter_ticket_possible_duplicate", duplicate_of=ticket.possible_duplicate_of
         )
-

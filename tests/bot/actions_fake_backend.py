@@ -59,8 +59,13 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         body = self._body()
         self.state.requests.append(
-            {"method": method, "path": url.path, "query": parse_qs(url.query), "headers": dict(self.headers),
-             "body": body}
+            {
+                "method": method,
+                "path": url.path,
+                "query": parse_qs(url.query),
+                "headers": dict(self.headers),
+                "body": body,
+            }
         )
         if self.state.fail_with:
             return self._reply(self.state.fail_with, {"detail": "server error"})

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from actions_fake_backend import SERVICE_TOKEN, FakeBackend
 from rasa.shared.core.domain import Domain
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
-
-from actions_fake_backend import SERVICE_TOKEN, FakeBackend
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DOMAIN_DIR = REPO_ROOT / "bot" / "domain"
@@ -73,7 +72,12 @@ def make_tracker(
     active_loop: str | None = None,
 ) -> Tracker:
     """A tracker whose latest message is `message`."""
-    user_event = {"event": "user", "timestamp": 1_790_000_100.0, "text": message["text"], "parse_data": message}
+    user_event = {
+        "event": "user",
+        "timestamp": 1_790_000_100.0,
+        "text": message["text"],
+        "parse_data": message,
+    }
     return Tracker(
         sender_id,
         dict(slots or {}),

@@ -1,9 +1,11 @@
 """Ratings from the backend's rating buttons, recorded through the fake backend."""
 
 import pytest
-from actions_support import backend, domain, make_tracker, responses, run_action, user_message  # noqa: F401
+from actions_support import make_tracker, responses, run_action, user_message
 
 from actions.rating import ActionRecordRating, rating_score
+
+pytest_plugins = ["actions_support"]
 
 PAYLOAD = '/rate{"ticket_id": "PA-2026-000123", "rating": 5}'
 
@@ -41,6 +43,8 @@ def test_an_invalid_rating_is_not_sent(backend, domain):
     assert backend.state.requests == []
 
 
-@pytest.mark.parametrize(("value", "score"), [(5, 5), ("4", 4), (3.0, 3), ("0", None), ("năm", None), (None, None)])
+@pytest.mark.parametrize(
+    ("value", "score"), [(5, 5), ("4", 4), (3.0, 3), ("0", None), ("năm", None), (None, None)]
+)
 def test_rating_score(value, score):
     assert rating_score(value) == score

@@ -1,8 +1,10 @@
 """The report form's validation and media collection, through the actions' run()."""
 
-from actions_support import domain, make_tracker, responses, run_action, slot_updates, user_message  # noqa: F401
+from actions_support import make_tracker, responses, run_action, slot_updates, user_message
 
 from actions.report_form import ActionCollectMedia, ValidateReportForm
+
+pytest_plugins = ["actions_support"]
 
 LOCATION = {"entity": "location", "value": "đường Hùng Vương", "start": 16, "end": 32}
 
@@ -14,8 +16,11 @@ def validate(message, domain, slots=None):
 
 def test_clear_first_message_fills_category_description_and_place(domain):
     message = user_message(
-        "Rác đổ trộm ở đường Hùng Vương", "report_environment", 0.93,
-        entities=[LOCATION], ranking=[("report_environment", 0.93), ("report_urban_order", 0.04)],
+        "Rác đổ trộm ở đường Hùng Vương",
+        "report_environment",
+        0.93,
+        entities=[LOCATION],
+        ranking=[("report_environment", 0.93), ("report_urban_order", 0.04)],
     )
     updates, _ = validate(message, domain, {"location": "đường Hùng Vương"})
     assert updates["category"] == "environment"
@@ -28,7 +33,9 @@ def test_clear_first_message_fills_category_description_and_place(domain):
 
 def test_low_confidence_leaves_the_category_to_be_confirmed(domain):
     message = user_message(
-        "xe chở cát đổ ra đường", "report_traffic", 0.52,
+        "xe chở cát đổ ra đường",
+        "report_traffic",
+        0.52,
         ranking=[("report_traffic", 0.52), ("report_urban_order", 0.45)],
     )
     updates, _ = validate(message, domain)
@@ -39,7 +46,9 @@ def test_low_confidence_leaves_the_category_to_be_confirmed(domain):
 
 def test_close_runner_up_also_asks_for_the_category(domain):
     message = user_message(
-        "đống cát trên vỉa hè", "report_urban_order", 0.7,
+        "đống cát trên vỉa hè",
+        "report_urban_order",
+        0.7,
         ranking=[("report_urban_order", 0.7), ("report_traffic", 0.62)],
     )
     assert validate(message, domain)[0]["category"] is None
@@ -70,11 +79,14 @@ def test_more_detail_while_asked_for_the_place_is_added_and_the_place_asked_agai
 
 def test_shared_gps_location_is_collected_from_metadata_and_fills_the_place(domain):
     metadata = {"channel": "telegram", "channel_user_id": "12345", "latitude": 15.57, "longitude": 108.47}
-    message = user_message('/share_location{"latitude": 15.57, "longitude": 108.47}', "share_location",
-                           metadata=metadata)
+    message = user_message(
+        '/share_location{"latitude": 15.57, "longitude": 108.47}', "share_location", metadata=metadata
+    )
     events, _ = run_action(ActionCollectMedia(), make_tracker(message), domain)
     assert slot_updates(events) == {"latitude": 15.57, "longitude": 108.47}
-    updates, _ = validate(message, domain, {"requested_slot": "place", "latitude": 15.57, "longitude": 108.47})
+    updates, _ = validate(
+        message, domain, {"requested_slot": "place", "latitude": 15.57, "longitude": 108.47}
+    )
     assert updates["place"] == "GPS 15.57000, 108.47000"
 
 
@@ -109,7 +121,9 @@ def test_no_photo_is_skipped_with_words_or_the_button(domain):
 
 def test_questions_for_other_flows_make_the_form_step_aside(domain):
     message = user_message("phản ánh PA-2026-000123 sao rồi", "ask_status")
-    events, messages = run_action(ValidateReportForm(), make_tracker(message, {"requested_slot": "place"}), domain)
+    events, messages = run_action(
+        ValidateReportForm(), make_tracker(message, {"requested_slot": "place"}), domain
+    )
     assert events == [] and messages == []
 
 
@@ -119,8 +133,14 @@ def test_confirmation_yes_completes_the_form(domain):
 
 
 def test_edit_clears_the_details_and_says_so(domain):
-    slots = {"requested_slot": "confirmed", "description": "rác", "place": "x", "location": "x",
-             "photo_answer": "skipped", "category": "environment"}
+    slots = {
+        "requested_slot": "confirmed",
+        "description": "rác",
+        "place": "x",
+        "location": "x",
+        "photo_answer": "skipped",
+        "category": "environment",
+    }
     updates, said = validate(user_message("/deny", "deny"), domain, slots)
     assert said == ["utter_report_editing"]
     assert updates["description"] is None and updates["place"] is None and updates["location"] is None

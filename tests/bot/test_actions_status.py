@@ -1,18 +1,11 @@
 """Status questions against a fake backend: owners see their ticket, others a polite non-answer."""
 
-from actions_support import (  # noqa: F401
-    backend,
-    backend_down,
-    domain,
-    make_tracker,
-    responses,
-    run_action,
-    slot_updates,
-    user_message,
-)
+from actions_support import make_tracker, responses, run_action, slot_updates, user_message
 
 from actions.status import ActionCheckStatus
 from actions.ticket_codes import current_year
+
+pytest_plugins = ["actions_support"]
 
 
 def ask(text, domain, entities=None, slots=None, sender_id="telegram:12345"):
@@ -54,10 +47,12 @@ def test_without_a_code_the_recent_tickets_are_listed_with_buttons(backend, doma
     _, messages = ask("phản ánh của tôi tới đâu rồi", domain)
     assert responses(messages) == ["utter_recent_tickets"]
     assert messages[0]["tickets"].splitlines() == [
-        "• PA-2026-000002: Đã xử lý xong", "• PA-2026-000001: Đã chuyển đơn vị xử lý"
+        "• PA-2026-000002: Đã xử lý xong",
+        "• PA-2026-000001: Đã chuyển đơn vị xử lý",
     ]
     assert messages[0]["buttons"][0] == {
-        "title": "PA-2026-000002", "payload": '/ask_status{"ticket_id": "PA-2026-000002"}'
+        "title": "PA-2026-000002",
+        "payload": '/ask_status{"ticket_id": "PA-2026-000002"}',
     }
 
 

@@ -1,18 +1,11 @@
 """Filing a report against a fake backend that speaks the documented API."""
 
 from actions_fake_backend import SERVICE_TOKEN
-from actions_support import (  # noqa: F401
-    backend,
-    backend_down,
-    domain,
-    make_tracker,
-    responses,
-    run_action,
-    slot_updates,
-    user_message,
-)
+from actions_support import make_tracker, responses, run_action, slot_updates, user_message
 
 from actions.report_submission import ActionSubmitReport
+
+pytest_plugins = ["actions_support"]
 
 DRAFT = {
     "category": "environment",
@@ -57,7 +50,10 @@ def test_the_request_follows_the_contract(backend, domain):
     assert (body["latitude"], body["longitude"]) == (15.57, 108.47)
     assert body["photo_urls"] == ["http://media/a.jpg"]
     assert body["contact"] == {
-        "channel": "telegram", "channel_user_id": "12345", "display_name": "Nguyễn Văn A", "phone": None
+        "channel": "telegram",
+        "channel_user_id": "12345",
+        "display_name": "Nguyễn Văn A",
+        "phone": None,
     }
 
 

@@ -11,7 +11,9 @@ from rasa_sdk.executor import ActionExecutor
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.load(str(REPO_ROOT / "bot" / "domain"))
-CATEGORIES = yaml.safe_load((REPO_ROOT / "reference" / "categories.yml").read_text(encoding="utf-8"))["categories"]
+CATEGORIES = yaml.safe_load((REPO_ROOT / "reference" / "categories.yml").read_text(encoding="utf-8"))[
+    "categories"
+]
 RASA_DEFAULT_INTENTS = {"restart", "back", "out_of_scope", "session_start", "nlu_fallback"}
 
 
@@ -62,7 +64,9 @@ def test_actions_talk_to_the_backend_over_http_only():
         imported = {
             name.split(".")[0]
             for node in ast.walk(tree)
-            if isinstance(node, (ast.Import, ast.ImportFrom))
-            for name in ([alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""])
+            if isinstance(node, ast.Import | ast.ImportFrom)
+            for name in (
+                [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+            )
         }
         assert not imported & {"backend", "channels", "bot"}, module.name
