@@ -103,8 +103,8 @@ def _answer(slots: dict[str, Any], message: Message, requested: str) -> Change:
         "place": _answer_place,
         "photo_answer": _answer_photo,
         "confirmed": _answer_confirmation,
-    }[requested]
-    return handler(slots, message)
+    }.get(requested)
+    return handler(slots, message) if handler else Change()
 
 
 def _answer_category(slots: dict[str, Any], message: Message) -> Change:
