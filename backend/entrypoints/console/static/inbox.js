@@ -133,7 +133,7 @@
 
   if (window.EventSource && body) {
     const source = new EventSource("/console/events");
-    source.addEventListener("open", () => { liveState.textContent = "Tự động cập nhật: đang kết nối"; liveState.className = "live on"; });
+    source.addEventListener("open", () => { liveState.textContent = "Đang cập nhật trực tiếp"; liveState.className = "live on"; });
     source.addEventListener("error", () => { liveState.textContent = "Mất kết nối cập nhật, đang thử lại…"; liveState.className = "live off"; });
     source.addEventListener("ticket", (event) => addTicket(JSON.parse(event.data)));
     source.addEventListener("message", (event) => addMessage(JSON.parse(event.data)));
