@@ -41,7 +41,8 @@ from backend.settings import Settings  # noqa: E402
 OUT = ROOT / "docs" / "screenshots"
 VIEWPORT = {"width": 1366, "height": 900}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--lang=vi-VN"]  # fmt: skip
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--lang=vi-VN"]  # fmt: skip
 
 
 def _libpq(url: str) -> str:

@@ -19,7 +19,13 @@ ACCOUNTS = (
 
 # (town, area as citizens name it, streets, centre latitude, centre longitude)
 PLACES = (
-    ("tam_ky", "phường Tam Kỳ", ("Phan Châu Trinh", "Hùng Vương", "Trần Cao Vân", "Nguyễn Hoàng"), 15.5736, 108.4740),
+    (
+        "tam_ky",
+        "phường Tam Kỳ",
+        ("Phan Châu Trinh", "Hùng Vương", "Trần Cao Vân", "Nguyễn Hoàng"),
+        15.5736,
+        108.4740,
+    ),
     ("tam_ky", "phường Bàn Thạch", ("Huỳnh Thúc Kháng", "Tôn Đức Thắng", "Lê Lợi"), 15.5850, 108.4870),
     ("tam_ky", "phường Hương Trà", ("Trưng Nữ Vương", "Nguyễn Du", "Bạch Đằng"), 15.5620, 108.4880),
     ("tam_ky", "phường Quảng Phú", ("Lý Thường Kiệt", "Nguyễn Văn Trỗi"), 15.5980, 108.4600),
@@ -82,12 +88,15 @@ CATEGORY_WEIGHTS = {
 }  # fmt: skip
 
 ANSWERS = (
-    "Đơn vị đã cử cán bộ kiểm tra hiện trường và xử lý xong nội dung phản ánh. Cảm ơn anh/chị đã thông tin.",
-    "Lực lượng chức năng đã khắc phục sự cố tại vị trí anh/chị phản ánh. Rất mong tiếp tục nhận được phản hồi.",
+    "Đơn vị đã cử cán bộ kiểm tra hiện trường và xử lý xong nội dung phản ánh. "
+    "Cảm ơn anh/chị đã thông tin.",
+    "Lực lượng chức năng đã khắc phục sự cố tại vị trí anh/chị phản ánh. "
+    "Rất mong tiếp tục nhận được phản hồi.",
     "Đã phối hợp với UBND phường kiểm tra, nhắc nhở và xử lý các trường hợp vi phạm theo quy định.",
 )
 REJECTIONS = (
-    "Nội dung phản ánh thuộc thẩm quyền của Công ty Điện lực Quảng Nam; đề nghị anh/chị liên hệ tổng đài 1900 1909.",
+    "Nội dung phản ánh thuộc thẩm quyền của Công ty Điện lực Quảng Nam; "
+    "đề nghị anh/chị liên hệ tổng đài 1900 1909.",
     "Vị trí phản ánh thuộc địa bàn tỉnh khác; đề nghị anh/chị liên hệ đường dây nóng của địa phương đó.",
 )
 PROGRESS_REPLIES = (
@@ -105,8 +114,8 @@ RATING_COMMENTS = {
 }  # fmt: skip
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Bùi", "Đặng", "Đỗ", "Ngô")
 MIDDLE = ("Văn", "Thị", "Minh", "Ngọc", "Đức", "Thanh", "Hữu", "Quốc")
-GIVEN = ("An", "Bình", "Cường", "Dung", "Hà", "Hải", "Hoa", "Hùng", "Lan", "Long", "Mai", "Nam", "Phúc", "Quân",
-         "Sương", "Tâm", "Thảo", "Trang", "Tuấn", "Vy")  # fmt: skip
+GIVEN = ("An", "Bình", "Cường", "Dung", "Hà", "Hải", "Hoa", "Hùng", "Lan", "Long", "Mai", "Nam", "Phúc",
+         "Quân", "Sương", "Tâm", "Thảo", "Trang", "Tuấn", "Vy")  # fmt: skip
 CHANNELS = (("zalo", 50), ("telegram", 25), ("webchat", 25))
 BOT_ACK = "Cảm ơn anh/chị đã phản ánh. Phản ánh đã được tiếp nhận với mã {code} và chuyển tới đơn vị xử lý."
 BOT_ASK = "Anh/chị vui lòng cho biết địa điểm cụ thể (số nhà, tên đường hoặc gửi vị trí) ạ."

@@ -7,6 +7,7 @@ Seeding is idempotent: nothing happens when demo tickets already exist.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -62,10 +63,8 @@ def has_demo_data(container: Container) -> bool:
 def _create_accounts(container: Container) -> None:
     users = UserService(container.session_factory)
     for login in demo_logins():
-        try:
+        with contextlib.suppress(DomainError):  # the account exists already
             users.create(login.username, catalog.PASSWORD, login.full_name, login.role, login.department)
-        except DomainError:
-            pass  # the account exists already
 
 
 def _fast_commits(container: Container) -> None:
@@ -97,7 +96,10 @@ class DemoSeeder:
         if has_demo_data(self.container):
             return 0
         _create_accounts(self.container)
-        photos = [self.container.media.url_of(self.container.media.save(catalog.scene_png(c)).path) for c in catalog.COLORS]
+        photos = [
+            self.container.media.url_of(self.container.media.save(catalog.scene_png(c)).path)
+            for c in catalog.COLORS
+        ]
         moments = sorted(self._moment() for _ in range(self.count))
         for number, moment in enumerate(moments):
             self._ticket(number, moment, photos)
@@ -200,7 +202,9 @@ class DemoSeeder:
             )
             error = "Người dùng đã chặn tin nhắn từ tài khoản chính thức"
             session.execute(
-                update(OutboxMessage).where(OutboxMessage.id.in_(dead)).values(state="dead", attempts=8, last_error=error)
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(dead))
+                .values(state="dead", attempts=8, last_error=error)
             )
             session.commit()
 
@@ -240,7 +244,9 @@ class DemoStory:
 
     def _status(self, status: str, text: str, actor: str, hours: float) -> bool:
         command = ChangeStatus(self.code, status, actor, text)
-        return self.seeder._at(self._after(hours), self.code, lambda: self.container.workflow.change_status(command))
+        return self.seeder._at(
+            self._after(hours), self.code, lambda: self.container.workflow.change_status(command)
+        )
 
     def _progress(self, actor: str) -> None:
         wf = self.container.workflow
@@ -260,7 +266,9 @@ class DemoStory:
         if self.rng.random() < 0.6:
             score = self.rng.choices([5, 4, 3, 2, 1], [40, 30, 15, 10, 5])[0]
             contact = self.command.contact
-            rate = Rate(self.code, contact.channel, contact.channel_user_id, score, catalog.RATING_COMMENTS[score])
+            rate = Rate(
+                self.code, contact.channel, contact.channel_user_id, score, catalog.RATING_COMMENTS[score]
+            )
             self.seeder._at(self._after(hours + 3), self.code, lambda: self.container.tickets.rate(rate))
         if self.rng.random() < 0.6:
             self._status("closed", "Kết thúc phản ánh sau khi công dân xác nhận.", actor, hours=hours + 72)

@@ -31,7 +31,11 @@ def ranking(by_department: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rated = [d for d in by_department if d["count"]]
     return sorted(
         rated,
-        key=lambda d: (-(d["on_time_pct"] if d["on_time_pct"] is not None else -1), d["overdue_open"], d["code"]),
+        key=lambda d: (
+            -(d["on_time_pct"] if d["on_time_pct"] is not None else -1),
+            d["overdue_open"],
+            d["code"],
+        ),
     )
 
 

@@ -52,16 +52,27 @@ def _ticket_data(ticket: Any, now: Any) -> dict[str, Any]:
     }
 
 
-def read_news(factory: sessionmaker[Session], scope: str | None, mark: Watermark, now: Any) -> tuple[list[str], Watermark]:
+def read_news(
+    factory: sessionmaker[Session], scope: str | None, mark: Watermark, now: Any
+) -> tuple[list[str], Watermark]:
     """The event frames since the mark, and the new mark."""
     with factory() as session:
-        frames = [_frame("ticket", _ticket_data(t, now)) for t in tickets_after(session, scope, mark.ticket_id)]
+        frames = [
+            _frame("ticket", _ticket_data(t, now)) for t in tickets_after(session, scope, mark.ticket_id)
+        ]
         for code, message in messages_after(session, scope, mark):
-            frames.append(_frame("message", {"code": code, "body": message.body[:200], "at": local_time(message.created_at)}))
+            frames.append(
+                _frame(
+                    "message",
+                    {"code": code, "body": message.body[:200], "at": local_time(message.created_at)},
+                )
+            )
         return frames, current_watermark(session, scope)
 
 
-async def _stream(request: Request, feed: ConsoleFeed, factory: Any, scope: str | None, clock: Any) -> AsyncIterator[str]:
+async def _stream(
+    request: Request, feed: ConsoleFeed, factory: Any, scope: str | None, clock: Any
+) -> AsyncIterator[str]:
     mark = await run_in_threadpool(lambda: current_watermark_of(factory, scope))
     yield "retry: 3000\n\n"
     idle = 0.0

@@ -100,7 +100,11 @@ def build_feed(settings: Settings) -> ConsoleFeed:
         return ConsoleFeed(InProcessFanOut())
     client = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
     fanout = RedisFanOut(redis.asyncio.Redis.from_url(settings.redis_url))
-    return ConsoleFeed(fanout, lambda: client.publish(CHANNEL_PREFIX + TOPIC, b"1"))
+
+    def publish() -> None:
+        client.publish(CHANNEL_PREFIX + TOPIC, b"1")
+
+    return ConsoleFeed(fanout, publish)
 
 
 def publish_on_commit(session_factory: sessionmaker[Session], feed: ConsoleFeed) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, status
+from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from backend.bootstrap import Container
 from backend.domain.access import Principal, Role
 from backend.domain.errors import DomainError, NotFound
 from backend.domain.lifecycle import ALLOWED_TRANSITIONS, STATUS_VI, Status
@@ -64,99 +66,103 @@ def ticket_page(
     )
 
 
+@dataclass(frozen=True)
+class TicketContext:
+    """The request, the official and the ticket code every ticket route works with."""
+
+    request: Request
+    code: str
+    user: Principal
+    details: TicketDetails
+    container: Container
+
+    def page(self, error: str | None = None, contact: ContactView | None = None) -> Response:
+        """The ticket page, optionally with an error or the revealed contact."""
+        return ticket_page(self.request, self.user, self.details, self.container, self.code, error, contact)
+
+    def act(self, action: Callable[[], object], done: str) -> Response:
+        """Run an action; back to the page with a confirmation, or the page with the error."""
+        try:
+            action()
+        except DomainError as error:
+            return self.page(vietnamese_error(error))
+        return RedirectResponse(f"/console/tickets/{self.code}?ok={done}", status.HTTP_303_SEE_OTHER)
+
+
+def ticket_context(
+    request: Request, code: str, user: TicketWorker, details: DetailsDep, container: ContainerDep
+) -> TicketContext:
+    """Dependency: dispatchers and officers only (officers' department is checked by the services)."""
+    return TicketContext(request, code, user, details, container)
+
+
+WorkedTicket = Annotated[TicketContext, Depends(ticket_context)]
+
+
 @router.get("/{code}", response_class=HTMLResponse)
-def show(request: Request, code: str, user: TicketWorker, details: DetailsDep, container: ContainerDep) -> Response:
+def show(ticket: WorkedTicket) -> Response:
     """The whole ticket: thread, photos, location, SLA, deliveries, history."""
-    return ticket_page(request, user, details, container, code)
+    return ticket.page()
 
 
 @router.post("/{code}/contact", response_class=HTMLResponse)
-def reveal_contact(
-    request: Request, code: str, user: TicketWorker, details: DetailsDep, container: ContainerDep
-) -> Response:
+def reveal_contact(ticket: WorkedTicket) -> Response:
     """Show the citizen's contact (handling department and dispatchers; audited)."""
     try:
-        contact = details.contact(user, code)
+        contact = ticket.details.contact(ticket.user, ticket.code)
     except DomainError as error:
-        return ticket_page(request, user, details, container, code, vietnamese_error(error))
-    return ticket_page(request, user, details, container, code, contact=contact)
-
-
-def _act(
-    request: Request, user: Principal, details: DetailsDep, container: Any, code: str,
-    action: Callable[[], object], done: str,
-) -> Response:  # fmt: skip
-    try:
-        action()
-    except DomainError as error:
-        return ticket_page(request, user, details, container, code, vietnamese_error(error))
-    return RedirectResponse(f"/console/tickets/{code}?ok={done}", status.HTTP_303_SEE_OTHER)
+        return ticket.page(vietnamese_error(error))
+    return ticket.page(contact=contact)
 
 
 @router.post("/{code}/reply", response_class=HTMLResponse)
-def reply(
-    request: Request, code: str, user: TicketWorker, actions: ActionsDep, details: DetailsDep,
-    container: ContainerDep, text: Text = "",
-) -> Response:  # fmt: skip
+def reply(ticket: WorkedTicket, actions: ActionsDep, text: Text = "") -> Response:
     """Reply to the citizen on their channel (through the outbox)."""
-    return _act(request, user, details, container, code, lambda: actions.reply(user, code, text), "replied")
+    return ticket.act(lambda: actions.reply(ticket.user, ticket.code, text), "replied")
 
 
 @router.post("/{code}/note", response_class=HTMLResponse)
-def note(
-    request: Request, code: str, user: TicketWorker, actions: ActionsDep, details: DetailsDep,
-    container: ContainerDep, text: Text = "",
-) -> Response:  # fmt: skip
+def note(ticket: WorkedTicket, actions: ActionsDep, text: Text = "") -> Response:
     """Add an internal note (never sent to the citizen)."""
-    return _act(request, user, details, container, code, lambda: actions.note(user, code, text), "noted")
+    return ticket.act(lambda: actions.note(ticket.user, ticket.code, text), "noted")
 
 
 @router.post("/{code}/status", response_class=HTMLResponse)
 def change_status(
-    request: Request, code: str, user: TicketWorker, actions: ActionsDep, details: DetailsDep,
-    container: ContainerDep, status_: Annotated[str, Form(alias="status", max_length=30)] = "",
+    ticket: WorkedTicket, actions: ActionsDep, status_: Annotated[str, Form(alias="status", max_length=30)] = "",
     reason: Text = "",
 ) -> Response:  # fmt: skip
     """Move the ticket along its lifecycle with a reason."""
     if not reason.strip():
-        return ticket_page(request, user, details, container, code, "Vui lòng nhập lý do đổi trạng thái.")
-    run = lambda: actions.change_status(user, code, status_, reason.strip())  # noqa: E731
-    return _act(request, user, details, container, code, run, "status")
+        return ticket.page("Vui lòng nhập lý do đổi trạng thái.")
+    return ticket.act(
+        lambda: actions.change_status(ticket.user, ticket.code, status_, reason.strip()), "status"
+    )
 
 
 @router.post("/{code}/reroute", response_class=HTMLResponse)
 def reroute(
-    request: Request, code: str, user: TicketWorker, actions: ActionsDep, details: DetailsDep,
-    container: ContainerDep, reason: Text = "", department: Short = "", category: Short = "",
-) -> Response:  # fmt: skip
+    ticket: WorkedTicket, actions: ActionsDep, reason: Text = "", department: Short = "", category: Short = ""
+) -> Response:
     """Forward to another department and/or re-categorise, with a reason."""
-    run = lambda: actions.reroute(user, code, reason, category or None, department or None)  # noqa: E731
-    return _act(request, user, details, container, code, run, "rerouted")
+    run = lambda: actions.reroute(ticket.user, ticket.code, reason, category or None, department or None)  # noqa: E731
+    return ticket.act(run, "rerouted")
 
 
 @router.post("/{code}/duplicate", response_class=HTMLResponse)
-def mark_duplicate(
-    request: Request, code: str, user: TicketWorker, actions: ActionsDep, details: DetailsDep,
-    container: ContainerDep, original: Short = "",
-) -> Response:  # fmt: skip
+def mark_duplicate(ticket: WorkedTicket, actions: ActionsDep, original: Short = "") -> Response:
     """Mark the ticket a duplicate of another one."""
-    run = lambda: actions.mark_duplicate(user, code, original.strip().upper())  # noqa: E731
-    return _act(request, user, details, container, code, run, "duplicate")
+    run = lambda: actions.mark_duplicate(ticket.user, ticket.code, original.strip().upper())  # noqa: E731
+    return ticket.act(run, "duplicate")
 
 
 @router.post("/{code}/takeover", response_class=HTMLResponse)
-def take_over(
-    request: Request, code: str, user: TicketWorker, handoffs: HandoffsDep, details: DetailsDep,
-    container: ContainerDep,
-) -> Response:  # fmt: skip
+def take_over(ticket: WorkedTicket, handoffs: HandoffsDep) -> Response:
     """Take the citizen's conversation over from the bot."""
-    return _act(request, user, details, container, code, lambda: handoffs.take_over(user, code), "taken_over")
+    return ticket.act(lambda: handoffs.take_over(ticket.user, ticket.code), "taken_over")
 
 
 @router.post("/{code}/handback", response_class=HTMLResponse)
-def hand_back(
-    request: Request, code: str, user: TicketWorker, handoffs: HandoffsDep, details: DetailsDep,
-    container: ContainerDep,
-) -> Response:  # fmt: skip
+def hand_back(ticket: WorkedTicket, handoffs: HandoffsDep) -> Response:
     """Give the conversation back to the bot."""
-    return _act(request, user, details, container, code, lambda: handoffs.hand_back(user, code), "handed_back")
+    return ticket.act(lambda: handoffs.hand_back(ticket.user, ticket.code), "handed_back")

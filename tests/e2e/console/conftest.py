@@ -39,7 +39,9 @@ def port() -> int:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegramServer, port: int) -> Settings:
+def settings(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegramServer, port: int
+) -> Settings:
     """Settings of the app under test."""
     return Settings(
         database_url=database_url,

@@ -24,7 +24,9 @@ def test_keyboard_search_and_open(page: Page, base_url: str, accounts: dict[str,
     expect(page).to_have_url(f"{base_url}/console/tickets/{codes[1]}")
 
 
-def test_dispatcher_bulk_reroutes_checked_tickets(page: Page, base_url: str, accounts: dict[str, str], api) -> None:
+def test_dispatcher_bulk_reroutes_checked_tickets(
+    page: Page, base_url: str, accounts: dict[str, str], api
+) -> None:
     word = marker()
     codes = [file_ticket(api, f"Lấn chiếm vỉa hè {word} {n}", area="Tân Thạnh")["code"] for n in range(3)]
     log_in(page, base_url, accounts["dispatcher"])

@@ -17,8 +17,14 @@ def test_payloads_stay_inert_in_inbox_live_row_and_ticket_page(
     page.goto(f"{base_url}/console")
     expect(page.locator("#live-state")).to_have_text("Đang cập nhật trực tiếp")
     ticket = file_ticket(
-        api, f"Phản ánh {word} {SCRIPT} {IMAGE}", location_text=IMAGE, contact={
-            "channel": "telegram", "channel_user_id": "777000111", "display_name": SCRIPT, "phone": None,
+        api,
+        f"Phản ánh {word} {SCRIPT} {IMAGE}",
+        location_text=IMAGE,
+        contact={
+            "channel": "telegram",
+            "channel_user_id": "777000111",
+            "display_name": SCRIPT,
+            "phone": None,
         },
     )
     live_row = page.locator(f"tr[data-code='{ticket['code']}']")

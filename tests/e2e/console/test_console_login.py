@@ -6,7 +6,9 @@ from browser_kit import PASSWORD, log_in
 from playwright.sync_api import Page, expect
 
 
-def test_officer_logs_in_to_the_inbox_and_out_again(page: Page, base_url: str, accounts: dict[str, str]) -> None:
+def test_officer_logs_in_to_the_inbox_and_out_again(
+    page: Page, base_url: str, accounts: dict[str, str]
+) -> None:
     log_in(page, base_url, accounts["tam_ky"])
     expect(page).to_have_url(base_url + "/console")
     expect(page.locator(".who-name")).to_have_text("Lê Văn Tam Kỳ")

@@ -30,17 +30,25 @@ def test_reply_reaches_the_citizen_on_telegram(
     expect(page.locator("#thread")).to_contain_text("Hẹn anh/chị trong chiều nay.")
 
     sent = wait_until(
-        lambda: [c for c in telegram.sent("sendMessage", chat_id) if "Hẹn anh/chị trong chiều nay." in c.params["text"]],
+        lambda: [
+            c
+            for c in telegram.sent("sendMessage", chat_id)
+            if "Hẹn anh/chị trong chiều nay." in c.params["text"]
+        ],
         30,
         "the reply never reached the fake Telegram API",
     )
     assert len(sent) == 1
     reply_row = page.locator("#deliveries tr", has_text="Trả lời của cán bộ")
-    wait_until(lambda: page.reload() and "Đã gửi tới công dân" in reply_row.inner_text(), 30, "state not shown")
+    wait_until(
+        lambda: page.reload() and "Đã gửi tới công dân" in reply_row.inner_text(), 30, "state not shown"
+    )
     expect(reply_row.locator(".badge")).to_have_class("badge dl-delivered")
 
 
-def test_status_change_with_reason_and_sla_countdown(page: Page, base_url: str, accounts: dict[str, str], api) -> None:
+def test_status_change_with_reason_and_sla_countdown(
+    page: Page, base_url: str, accounts: dict[str, str], api
+) -> None:
     ticket = file_ticket(api, f"Cây xanh gãy cành {marker()}")
     log_in(page, base_url, accounts["tam_ky"])
     page.goto(f"{base_url}/console/tickets/{ticket['code']}")

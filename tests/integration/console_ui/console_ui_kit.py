@@ -21,11 +21,18 @@ def page_token(html: str) -> str:
 def sign_in(client: TestClient, username: str, password: str, next_path: str = "") -> Any:
     """Submit the log-in form as a browser does (first GET for the form's token)."""
     form = client.get("/console/login")
-    data = {"username": username, "password": password, "csrf_token": page_token(form.text), "next": next_path}
+    data = {
+        "username": username,
+        "password": password,
+        "csrf_token": page_token(form.text),
+        "next": next_path,
+    }
     return client.post("/console/login", data=data)
 
 
-def file_ticket(client: TestClient, headers: dict[str, str], description: str, area: str = "Tân Thạnh") -> str:
+def file_ticket(
+    client: TestClient, headers: dict[str, str], description: str, area: str = "Tân Thạnh"
+) -> str:
     """File a ticket through the bot API; returns its code."""
     body = {
         "category": "environment",

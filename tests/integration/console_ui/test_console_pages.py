@@ -12,7 +12,10 @@ from backend.bootstrap import Container
 
 
 def test_pages_without_a_session_go_to_the_log_in(browser_like: TestClient) -> None:
-    for path, target in (("/console", "%2Fconsole"), ("/console/dashboard?unit=x", "%2Fconsole%2Fdashboard%3Funit%3Dx")):
+    for path, target in (
+        ("/console", "%2Fconsole"),
+        ("/console/dashboard?unit=x", "%2Fconsole%2Fdashboard%3Funit%3Dx"),
+    ):
         response = browser_like.get(path)
         assert response.status_code == 303
         assert response.headers["location"] == f"/console/login?next={target}"
@@ -34,7 +37,10 @@ def test_log_in_follows_only_console_paths(browser_like: TestClient, ui_accounts
 
 
 def test_actions_need_the_csrf_token(
-    browser_like: TestClient, ui_accounts: dict[str, str], service_headers: dict[str, str], backend_container: Container
+    browser_like: TestClient,
+    ui_accounts: dict[str, str],
+    service_headers: dict[str, str],
+    backend_container: Container,
 ) -> None:
     code = file_ticket(browser_like, service_headers, "Rác thải đổ trộm cạnh chợ")
     sign_in(browser_like, ui_accounts["officer"], PASSWORD)
@@ -43,7 +49,9 @@ def test_actions_need_the_csrf_token(
     assert refused.status_code == 403
     assert _outbox_rows(backend_container, code) == before
     token = page_token(browser_like.get(f"/console/tickets/{code}").text)
-    accepted = browser_like.post(f"/console/tickets/{code}/reply", data={"text": "Xin chào", "csrf_token": token})
+    accepted = browser_like.post(
+        f"/console/tickets/{code}/reply", data={"text": "Xin chào", "csrf_token": token}
+    )
     assert accepted.status_code == 303
     assert accepted.headers["location"] == f"/console/tickets/{code}?ok=replied"
     assert _outbox_rows(backend_container, code) == before + 1
@@ -60,7 +68,9 @@ def test_leader_cannot_work_tickets(
     assert page.status_code == 403
     assert "không có quyền" in page.text
     for action in ("reply", "status", "contact", "takeover"):
-        response = browser_like.post(f"/console/tickets/{code}/{action}", data={"text": "x", "csrf_token": token})
+        response = browser_like.post(
+            f"/console/tickets/{code}/{action}", data={"text": "x", "csrf_token": token}
+        )
         assert response.status_code == 403, action
     bulk = browser_like.post("/console/bulk", data={"code": code, "status": "closed", "csrf_token": token})
     assert bulk.status_code == 403
@@ -73,7 +83,9 @@ def test_officer_of_another_department_gets_not_found(
     sign_in(browser_like, ui_accounts["other_officer"], PASSWORD)
     token = page_token(browser_like.get("/console").text)
     assert browser_like.get(f"/console/tickets/{code}").status_code == 404
-    response = browser_like.post(f"/console/tickets/{code}/status", data={"status": "closed", "reason": "x", "csrf_token": token})
+    response = browser_like.post(
+        f"/console/tickets/{code}/status", data={"status": "closed", "reason": "x", "csrf_token": token}
+    )
     assert response.status_code == 404
 
 
@@ -83,7 +95,10 @@ def test_citizen_text_is_escaped(
     payload = "<script>alert(1)</script><img src=x onerror=alert(1)>"
     code = file_ticket(browser_like, service_headers, f"Rác {payload}")
     sign_in(browser_like, ui_accounts["officer"], PASSWORD)
-    for html in (browser_like.get(f"/console/tickets/{code}").text, browser_like.get(f"/console?q={code}").text):
+    for html in (
+        browser_like.get(f"/console/tickets/{code}").text,
+        browser_like.get(f"/console?q={code}").text,
+    ):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in html
         assert "<script>alert" not in html and "<img src=x" not in html
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from console_ui_kit import sign_in
 from fastapi.testclient import TestClient
 from sqlalchemy import distinct, func, select
 
@@ -12,7 +13,6 @@ from backend.entrypoints.demo_cli import seed_demo_command
 from backend.services.demo_catalog import PASSWORD
 from backend.services.demo_data import demo_logins, seed_demo
 from backend.settings import Settings
-from console_ui_kit import sign_in
 
 
 def test_seed_is_varied_and_idempotent(demo_settings: Settings, capsys) -> None:
