@@ -7,6 +7,14 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from channels.config import (
+    DEFAULT_TELEGRAM_API_BASE_URL,
+    DEFAULT_ZALO_API_BASE_URL,
+    DEFAULT_ZALO_OAUTH_BASE_URL,
+    TelegramConfig,
+    ZaloConfig,
+)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -35,6 +43,45 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
     open311_api_keys: str = Field(default="", repr=False)  # comma-separated; SERVICE_TOKEN also works
+    # Channels (off while their credentials are unset) and the gateway.
+    telegram_bot_token: str = Field(default="", repr=False)
+    telegram_webhook_secret: str = Field(default="", repr=False)
+    telegram_api_base_url: str = DEFAULT_TELEGRAM_API_BASE_URL
+    zalo_app_id: str = ""
+    zalo_app_secret: str = Field(default="", repr=False)
+    zalo_oa_secret_key: str = Field(default="", repr=False)
+    zalo_access_token: str = Field(default="", repr=False)
+    zalo_refresh_token: str = Field(default="", repr=False)
+    zalo_api_base_url: str = DEFAULT_ZALO_API_BASE_URL
+    zalo_oauth_base_url: str = DEFAULT_ZALO_OAUTH_BASE_URL
+    zalo_token_file: Path = Path("var/zalo_tokens.json")
+    rasa_ack_timeout: float = 5.0
+    rasa_timeout: float = 60.0
+    rate_limit_per_minute: int = 20
+    outbox_lease_seconds: float = 120.0
+    outbox_max_attempts: int = 8
+    outbox_backoff_base: float = 2.0
+    outbox_backoff_max: float = 3600.0
+    worker_poll_seconds: float = 1.0
+    forwarder_sweep_seconds: float = 5.0
+
+    def telegram_config(self) -> TelegramConfig:
+        """The Telegram channel's settings."""
+        return TelegramConfig(
+            self.telegram_bot_token, self.telegram_webhook_secret, self.telegram_api_base_url
+        )
+
+    def zalo_config(self) -> ZaloConfig:
+        """The Zalo OA channel's settings."""
+        return ZaloConfig(
+            self.zalo_app_id,
+            self.zalo_app_secret,
+            self.zalo_oa_secret_key,
+            self.zalo_access_token,
+            self.zalo_refresh_token,
+            self.zalo_api_base_url,
+            self.zalo_oauth_base_url,
+        )
 
 
 def get_settings() -> Settings:

@@ -22,6 +22,7 @@ from backend.entrypoints.api import (
     users_api,
 )
 from backend.entrypoints.api.errors import install_error_handlers
+from backend.entrypoints.gateway import gateway_running, install_gateway
 from backend.settings import Settings, get_settings
 
 
@@ -30,8 +31,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     container = container or bootstrap(settings or get_settings())
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with gateway_running(app):
+            yield
         container.engine.dispose()
 
     app = FastAPI(title="IOC citizen reports API", version="1.0.0", lifespan=lifespan)
@@ -42,6 +44,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     for console_router in (auth_api, users_api, export_api, console_api, console_actions_api, stats_api):
         app.include_router(console_router.router)
     app.include_router(open311.router)
+    install_gateway(app, container)
     container.settings.media_dir.mkdir(parents=True, exist_ok=True)
     app.mount("/media", StaticFiles(directory=container.settings.media_dir), name="media")
 

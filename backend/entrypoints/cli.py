@@ -13,6 +13,7 @@ from backend.domain.access import Role
 from backend.domain.errors import DomainError
 from backend.services.reference_service import ReferenceLoader
 from backend.services.user_service import UserService
+from backend.entrypoints import telegram_cli
 from backend.settings import Settings, get_settings
 
 
@@ -31,7 +32,12 @@ def load_reference(settings: Settings) -> None:
     print("reference data loaded: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
 
 
-COMMANDS = {"migrate": migrate, "load-reference": load_reference}
+COMMANDS = {
+    "migrate": migrate,
+    "load-reference": load_reference,
+    "telegram-set-webhook": telegram_cli.set_webhook,
+    "telegram-poll": telegram_cli.poll,
+}
 
 
 def create_admin(settings: Settings, args: argparse.Namespace) -> None:

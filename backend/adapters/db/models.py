@@ -1,6 +1,12 @@
 """All ORM models, importable from one place."""
 
 from backend.adapters.db.base import Base, utcnow
+from backend.adapters.db.gateway_models import (
+    Conversation,
+    ConversationMessage,
+    DeliveryReceipt,
+    InboundRecord,
+)
 from backend.adapters.db.outbox_models import OutboxMessage
 from backend.adapters.db.reference_models import (
     CalendarDay,
@@ -27,8 +33,12 @@ __all__ = [
     "Base",
     "CalendarDay",
     "Category",
+    "Conversation",
+    "ConversationMessage",
     "ConversationHandoff",
+    "DeliveryReceipt",
     "Department",
+    "InboundRecord",
     "OutboxMessage",
     "PlaceAlias",
     "RoutingRuleRow",

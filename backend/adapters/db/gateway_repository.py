@@ -1,0 +1,186 @@
+"""Persistence of conversations, inbound messages and conversation threads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backend.adapters.db.gateway_models import Conversation, ConversationMessage, InboundRecord
+from backend.adapters.db.models import Ticket
+from backend.adapters.db.user_models import ConversationHandoff
+from backend.domain.lifecycle import OPEN_STATUSES
+
+PENDING = "pending"
+OPEN_STATUS_VALUES = tuple(status.value for status in OPEN_STATUSES)
+
+
+class SqlConversationRepository:
+    """Conversations and their inbound queue; every method works inside the caller's session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get_or_create(self, channel: str, user_id: str, display_name: str | None) -> Conversation:
+        """The citizen's conversation, created on first contact (safe under concurrency)."""
+        found = self.find(channel, user_id)
+        if found is None:
+            try:
+                with self.session.begin_nested():
+                    found = Conversation(channel=channel, channel_user_id=user_id, display_name=display_name)
+                    self.session.add(found)
+            except IntegrityError:
+                found = self.find(channel, user_id)
+                assert found is not None
+        if display_name and found.display_name != display_name:
+            found.display_name = display_name
+        return found
+
+    def find(self, channel: str, user_id: str) -> Conversation | None:
+        """The conversation of (channel, user id), if any."""
+        statement = select(Conversation).where(
+            Conversation.channel == channel, Conversation.channel_user_id == user_id
+        )
+        return self.session.scalars(statement).first()
+
+    def get(self, conversation_id: int) -> Conversation:
+        """A conversation by id."""
+        return self.session.get_one(Conversation, conversation_id)
+
+    def acquire(self, conversation_id: int, owner: str, until: datetime, now: datetime) -> bool:
+        """Take the forwarder's lease on a conversation unless another live process holds it."""
+        free = (Conversation.lease_until.is_(None)) | (Conversation.lease_until < now)
+        mine = Conversation.lease_owner == owner
+        result = self.session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation_id, free | mine)
+            .values(lease_owner=owner, lease_until=until)
+        )
+        return bool(result.rowcount)
+
+    def release(self, conversation_id: int, owner: str) -> None:
+        """Give the lease back."""
+        self.session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation_id, Conversation.lease_owner == owner)
+            .values(lease_owner=None, lease_until=None)
+        )
+
+    def add_inbound(self, record: InboundRecord) -> bool:
+        """Store an inbound message; False if (channel, message_id) was already stored."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(record)
+        except IntegrityError:
+            return False
+        return True
+
+    def next_pending(self, conversation_id: int) -> InboundRecord | None:
+        """The oldest inbound message of the conversation still waiting to be processed."""
+        statement = (
+            select(InboundRecord)
+            .where(InboundRecord.conversation_id == conversation_id, InboundRecord.state == PENDING)
+            .order_by(InboundRecord.id)
+            .limit(1)
+        )
+        return self.session.scalars(statement).first()
+
+    def has_pending(self, conversation_id: int) -> bool:
+        """Tell whether anything of the conversation waits to be processed."""
+        return self.next_pending(conversation_id) is not None
+
+    def with_pending(self, older_than: datetime, limit: int = 100) -> list[int]:
+        """Conversations with a pending message received before ``older_than``, oldest first."""
+        statement = (
+            select(InboundRecord.conversation_id)
+            .where(InboundRecord.state == PENDING, InboundRecord.created_at < older_than)
+            .group_by(InboundRecord.conversation_id)
+            .order_by(InboundRecord.conversation_id)
+            .limit(limit)
+        )
+        return list(self.session.scalars(statement))
+
+    def inbound_by_id(self, inbound_id: int) -> InboundRecord:
+        """An inbound message by id."""
+        return self.session.get_one(InboundRecord, inbound_id)
+
+    def add_turn(self, conversation_id: int, direction: str, author_kind: str, **fields: Any) -> bool:
+        """Append a turn to the thread; False if its ``outbox_key`` is already there."""
+        turn = ConversationMessage(
+            conversation_id=conversation_id, direction=direction, author_kind=author_kind, **fields
+        )
+        try:
+            with self.session.begin_nested():
+                self.session.add(turn)
+        except IntegrityError:
+            return False
+        return True
+
+    def thread(self, conversation_id: int, after: int = 0, limit: int = 200) -> Sequence[ConversationMessage]:
+        """Turns of the thread after id ``after``, oldest first."""
+        statement = (
+            select(ConversationMessage)
+            .where(ConversationMessage.conversation_id == conversation_id, ConversationMessage.id > after)
+            .order_by(ConversationMessage.id)
+            .limit(limit)
+        )
+        return self.session.scalars(statement).all()
+
+    def offered_buttons(self, conversation_id: int) -> list[dict[str, str]]:
+        """The buttons of the latest message sent to the citizen (none if it had none)."""
+        statement = (
+            select(ConversationMessage.buttons)
+            .where(
+                ConversationMessage.conversation_id == conversation_id, ConversationMessage.direction == "out"
+            )
+            .order_by(ConversationMessage.id.desc())
+            .limit(1)
+        )
+        return list(self.session.scalars(statement).first() or [])
+
+    def button_title(self, conversation_id: int, payload: str) -> str | None:
+        """The title of a recently offered button with this payload."""
+        statement = (
+            select(ConversationMessage.buttons)
+            .where(
+                ConversationMessage.conversation_id == conversation_id, ConversationMessage.direction == "out"
+            )
+            .order_by(ConversationMessage.id.desc())
+            .limit(20)
+        )
+        for buttons in self.session.scalars(statement):
+            for button in buttons or []:
+                if button.get("payload") == payload:
+                    return str(button.get("title"))
+        return None
+
+    def handoff(self, channel: str, user_id: str) -> ConversationHandoff | None:
+        """The active hand-off of the citizen's conversation, if an official has taken it over."""
+        statement = select(ConversationHandoff).where(
+            ConversationHandoff.channel == channel,
+            ConversationHandoff.channel_user_id == user_id,
+            ConversationHandoff.active.is_(True),
+        )
+        return self.session.scalars(statement).first()
+
+    def latest_open_ticket(self, channel: str, user_id: str) -> Ticket | None:
+        """The citizen's newest ticket that is still open."""
+        statement = (
+            select(Ticket)
+            .where(
+                Ticket.citizen_channel == channel,
+                Ticket.citizen_user_id == user_id,
+                Ticket.status.in_(OPEN_STATUS_VALUES),
+            )
+            .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+            .limit(1)
+        )
+        return self.session.scalars(statement).first()
+
+    def turn_exists(self, outbox_key: str) -> bool:
+        """Tell whether a thread turn already records this outbox row."""
+        return bool(self.session.scalar(select(exists().where(ConversationMessage.outbox_key == outbox_key))))

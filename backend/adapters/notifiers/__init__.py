@@ -1,0 +1,1 @@
+"""Channel senders: the channel adapters behind one ``send`` used by delivery."""

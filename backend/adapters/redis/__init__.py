@@ -1,0 +1,1 @@
+"""Redis adapters (live fan-out, rate limits) and their in-process equivalents."""

@@ -1,0 +1,66 @@
+"""Per-sender rate limits over a fixed one-minute window (Redis, or in-process)."""
+
+from __future__ import annotations
+
+import abc
+import threading
+import time
+
+from redis import Redis
+
+WINDOW_SECONDS = 60
+KEY_PREFIX = "ioc:rate:"
+
+
+class AbstractRateLimiter(abc.ABC):
+    """Port: count one message of a sender in the current window."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+
+    @abc.abstractmethod
+    def hit(self, sender: str) -> int:
+        """Count a message and return how many the sender sent in this window (this one included)."""
+
+    def verdict(self, sender: str) -> str:
+        """``ok``; ``limited`` (over the limit); ``limited_first`` (first one over: tell them)."""
+        count = self.hit(sender)
+        if count <= self.per_minute:
+            return "ok"
+        return "limited_first" if count == self.per_minute + 1 else "limited"
+
+
+class InProcessRateLimiter(AbstractRateLimiter):
+    """Counts in this process only (``make run`` without Redis)."""
+
+    def __init__(self, per_minute: int) -> None:
+        super().__init__(per_minute)
+        self._counts: dict[tuple[str, int], int] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, sender: str) -> int:
+        """Count in a dict keyed by (sender, window)."""
+        window = int(time.time() // WINDOW_SECONDS)
+        with self._lock:
+            if len(self._counts) > 10_000:
+                self._counts = {k: v for k, v in self._counts.items() if k[1] == window}
+            count = self._counts.get((sender, window), 0) + 1
+            self._counts[(sender, window)] = count
+            return count
+
+
+class RedisRateLimiter(AbstractRateLimiter):
+    """INCR + EXPIRE on a key per (sender, window): shared by every gateway replica."""
+
+    def __init__(self, redis: Redis, per_minute: int) -> None:
+        super().__init__(per_minute)
+        self._redis = redis
+
+    def hit(self, sender: str) -> int:
+        """Increment the sender's counter of the current window."""
+        key = f"{KEY_PREFIX}{sender}:{int(time.time() // WINDOW_SECONDS)}"
+        pipe = self._redis.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, WINDOW_SECONDS * 2)
+        count, _ = pipe.execute()
+        return int(count)

@@ -1,0 +1,83 @@
+"""Telegram and Zalo webhooks: verify, parse, store, answer; forwarding happens after."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
+
+from backend.entrypoints.gateway.wiring import Gateway
+from channels import (
+    TELEGRAM_SECRET_HEADER,
+    ZALO_SIGNATURE_HEADER,
+    InboundMessage,
+    InvalidSignature,
+    MalformedPayload,
+)
+from channels.telegram import parse_update
+
+router = APIRouter(prefix="/webhooks", tags=["gateway"])
+
+
+def get_gateway(request: Request) -> Gateway:
+    """The gateway built at start-up."""
+    gateway: Gateway = request.app.state.gateway
+    return gateway
+
+
+GatewayDep = Annotated[Gateway, Depends(get_gateway)]
+
+
+@router.post("/telegram")
+async def telegram_webhook(request: Request, gateway: GatewayDep) -> dict[str, Any]:
+    """Receive a Telegram Update (secret token checked in constant time)."""
+    telegram = gateway.senders.telegram
+    if telegram is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, "Telegram channel is off: TELEGRAM_BOT_TOKEN is not set"
+        )
+    with _rejections():
+        telegram.verify(request.headers.get(TELEGRAM_SECRET_HEADER))
+        message = parse_update(_json(await request.body()))
+    return await _accept(gateway, message)
+
+
+@router.post("/zalo")
+async def zalo_webhook(request: Request, gateway: GatewayDep) -> dict[str, Any]:
+    """Receive a Zalo OA event (X-ZEvent-Signature checked)."""
+    zalo = gateway.senders.zalo
+    if zalo is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Zalo channel is off: the ZALO_* settings are not set")
+    with _rejections():
+        message = zalo.parse(await request.body(), request.headers.get(ZALO_SIGNATURE_HEADER))
+    return await _accept(gateway, message)
+
+
+async def _accept(gateway: Gateway, message: InboundMessage | None) -> dict[str, Any]:
+    if message is None:
+        return {"ok": True, "ignored": True}
+    accepted = await run_in_threadpool(gateway.inbound.accept, message)
+    gateway.after_accept(accepted)
+    return {"ok": True, "duplicate": not accepted.new}
+
+
+def _json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MalformedPayload("body is not JSON") from exc
+
+
+@contextlib.contextmanager
+def _rejections() -> Iterator[None]:
+    """Turn the channels' typed errors into 401 / 400 with the reason."""
+    try:
+        yield
+    except InvalidSignature as exc:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(exc)) from exc
+    except MalformedPayload as exc:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from exc

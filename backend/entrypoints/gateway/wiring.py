@@ -1,0 +1,96 @@
+"""Wire the gateway's parts (channels, Redis or in-process fan-out and limits, Rasa, delivery)
+for the web process and the worker process alike."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import redis
+import redis.asyncio
+
+from backend.adapters.notifiers.senders import ChannelSenders
+from backend.adapters.rasa_client import RasaClient
+from backend.adapters.redis.fanout import AbstractFanOut, InProcessFanOut, RedisFanOut
+from backend.adapters.redis.rate_limit import AbstractRateLimiter, InProcessRateLimiter, RedisRateLimiter
+from backend.bootstrap import Container
+from backend.services.conversation import ConversationProcessor
+from backend.services.delivery import DeliveryService, RetryPolicy
+from backend.services.inbound import Accepted, InboundService
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Gateway:
+    """Everything the webhooks, the web chat and the workers share in one process."""
+
+    container: Container
+    senders: ChannelSenders
+    fanout: AbstractFanOut
+    limiter: AbstractRateLimiter
+    rasa: RasaClient
+    inbound: InboundService
+    delivery: DeliveryService
+    processor: ConversationProcessor
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:
+        """Run a coroutine in the background; errors are logged, never lost silently."""
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self.tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self.tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("background task failed", exc_info=task.exception())
+
+    def after_accept(self, accepted: Accepted) -> None:
+        """Deliver the gateway's notices and forward the conversation's pending messages."""
+        if accepted.recipient is not None:
+            self.spawn(self.delivery.deliver_to(*accepted.recipient))
+        if accepted.new and accepted.state == "pending":
+            self.spawn(self.processor.process(accepted.conversation_id))
+
+    async def start(self) -> None:
+        """Open channel connections."""
+        await self.senders.start()
+
+    async def close(self) -> None:
+        """Finish background work and close connections."""
+        if self.tasks:
+            await asyncio.wait(set(self.tasks), timeout=10)
+        for task in set(self.tasks):
+            task.cancel()
+        await self.fanout.close()
+        await self.rasa.close()
+        await self.senders.close()
+
+
+def build_gateway(container: Container) -> Gateway:
+    """Build the gateway for the container's settings (Redis when REDIS_URL is set)."""
+    settings = container.settings
+    fanout: AbstractFanOut = InProcessFanOut()
+    limiter: AbstractRateLimiter = InProcessRateLimiter(settings.rate_limit_per_minute)
+    if settings.redis_url:
+        fanout = RedisFanOut(redis.asyncio.Redis.from_url(settings.redis_url))
+        limiter = RedisRateLimiter(redis.Redis.from_url(settings.redis_url), settings.rate_limit_per_minute)
+    senders = ChannelSenders.from_settings(settings)
+    policy = RetryPolicy(
+        settings.outbox_backoff_base, settings.outbox_backoff_max, settings.outbox_max_attempts
+    )
+    lease = timedelta(seconds=settings.outbox_lease_seconds)
+    delivery = DeliveryService(container.session_factory, senders, fanout, container.clock, policy, lease)
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
+    processor = ConversationProcessor(
+        container.session_factory, rasa, delivery, senders, container.media, container.clock,
+        ack_timeout=settings.rasa_ack_timeout,
+        lease=timedelta(seconds=settings.rasa_timeout + 60),
+    )  # fmt: skip
+    inbound = InboundService(container.session_factory, limiter, container.clock)
+    return Gateway(container, senders, fanout, limiter, rasa, inbound, delivery, processor)

@@ -1,0 +1,1 @@
+"""Background workers: outbox delivery and the Rasa forwarder."""

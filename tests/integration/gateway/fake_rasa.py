@@ -1,0 +1,70 @@
+"""A fake Rasa server speaking the REST channel (POST /webhooks/rest/webhook) for gateway tests.
+
+It answers every message with one text reply ("Bot đã nhận: <message>"), buttons when asked
+("nút"), and can be switched down (HTTP 503) or slow (sleeps past the gateway's ack timeout).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from tests.fakes._http import FakeHttpServer, FakeRequest, FakeResponse
+
+REST_PATH = "/webhooks/rest/webhook"
+
+
+@dataclass(frozen=True)
+class RasaCall:
+    """One message the gateway forwarded."""
+
+    sender: str
+    message: str
+    metadata: dict[str, Any]
+
+
+class FakeRasaServer(FakeHttpServer):
+    """Records forwarded messages; ``down`` answers 503; ``delay`` slows every answer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[RasaCall] = []
+        self.down = False
+        self.delay = 0.0
+        self.released = threading.Event()
+        self.released.set()
+
+    def handle(self, request: FakeRequest) -> FakeResponse:
+        """Answer the REST channel like Rasa does."""
+        if request.path == "/status":
+            return FakeResponse.of_json({"model_file": "fake.tar.gz"})
+        if request.path != REST_PATH or request.method != "POST":
+            return FakeResponse(404, b"Not Found", "text/plain")
+        if self.down:
+            return FakeResponse(503, b"Service Unavailable", "text/plain")
+        if self.delay:
+            time.sleep(self.delay)
+        body = request.json() or {}
+        call = RasaCall(str(body.get("sender")), str(body.get("message")), dict(body.get("metadata") or {}))
+        with self.lock:
+            self.calls.append(call)
+        return FakeResponse.of_json(_replies(call))
+
+    def messages_from(self, sender: str) -> list[str]:
+        """Messages forwarded for one sender, in arrival order."""
+        with self.lock:
+            return [call.message for call in self.calls if call.sender == sender]
+
+    def calls_from(self, sender: str) -> list[RasaCall]:
+        """Calls for one sender."""
+        with self.lock:
+            return [call for call in self.calls if call.sender == sender]
+
+
+def _replies(call: RasaCall) -> list[dict[str, Any]]:
+    reply: dict[str, Any] = {"recipient_id": call.sender, "text": f"Bot đã nhận: {call.message}"}
+    if "nút" in call.message:
+        reply["buttons"] = [{"title": "Có", "payload": "/affirm"}, {"title": "Không", "payload": "/deny"}]
+    return [reply]
