@@ -77,30 +77,27 @@ def _entity_row(result: dict, shown: list[str]) -> list[str]:
     return [result["system"], *micro, pct(result["entities"]["sentence_accuracy"]), *per_type]
 
 
+COST_COLUMNS = (  # header, result key path, decimals
+    ("train s", ("train_seconds",), 1),
+    ("train process s", ("train_wall_seconds",), 1),
+    ("train process CPU s", ("train_cpu_seconds",), 1),
+    ("train peak RSS MB", ("train_peak_rss_mb",), 0),
+    ("parse p50 ms", ("latency_ms", "p50"), 2),
+    ("parse p95 ms", ("latency_ms", "p95"), 2),
+    ("serve peak RSS MB", ("serve_peak_rss_mb",), 0),
+)
+
+
 def cost_table(results: list[dict]) -> str:
-    """Training time, peak memory and parse latency per system."""
-    header = [
-        "system",
-        "train s",
-        "train process s",
-        "train peak RSS MB",
-        "parse p50 ms",
-        "parse p95 ms",
-        "serve peak RSS MB",
-    ]
-    rows = [
-        [
-            r["system"],
-            num(r["train_seconds"]),
-            num(r["train_wall_seconds"]),
-            num(r["train_peak_rss_mb"], 0),
-            num(r["latency_ms"]["p50"], 2),
-            num(r["latency_ms"]["p95"], 2),
-            num(r["serve_peak_rss_mb"], 0),
-        ]
-        for r in results
-    ]
-    return table(header, rows)
+    """Training time, CPU and peak memory, and parse latency per system."""
+    rows = [[r["system"]] + [num(_dig(r, path), digits) for _, path, digits in COST_COLUMNS] for r in results]
+    return table(["system"] + [header for header, _, _ in COST_COLUMNS], rows)
+
+
+def _dig(result: dict, path: tuple[str, ...]) -> float | None:
+    for key in path:
+        result = result.get(key) if isinstance(result, dict) else None
+    return result
 
 
 def machine() -> dict:

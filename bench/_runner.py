@@ -2,6 +2,7 @@
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -33,6 +34,7 @@ class SystemRun:
     system: System
     train_seconds: float  # inside the process, after imports
     train_wall_seconds: float  # the whole training process, as `rasa train nlu` would take
+    train_cpu_seconds: float  # user + system CPU of the training process: less sensitive to load
     train_peak_rss_mb: float
     serve_peak_rss_mb: float
     load_seconds: float | None
@@ -45,12 +47,12 @@ def run_system(system: System, train: TrainSet, test: list[Example], workdir: Pa
     """Train one system, then parse the test texts with it; both in child processes."""
     workdir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    trained, train_rss = _train(system, train, workdir)
+    trained, train_usage = _train(system, train, workdir)
     train_wall = time.perf_counter() - start
     texts = workdir / "texts.json"
     texts.write_text(json.dumps([ex.text for ex in test], ensure_ascii=False), encoding="utf-8")
     result = workdir / "eval.json"
-    evaluated, serve_rss = _work(
+    evaluated, serve_usage = _work(
         [f"eval-{system.kind}", trained["model"], str(texts), str(result), str(warmup)], result, workdir
     )
     predictions = evaluated["predictions"]
@@ -58,8 +60,9 @@ def run_system(system: System, train: TrainSet, test: list[Example], workdir: Pa
         system=system,
         train_seconds=trained["train_seconds"],
         train_wall_seconds=train_wall,
-        train_peak_rss_mb=train_rss,
-        serve_peak_rss_mb=serve_rss,
+        train_cpu_seconds=train_usage.ru_utime + train_usage.ru_stime,
+        train_peak_rss_mb=peak_rss_mb(train_usage),
+        serve_peak_rss_mb=peak_rss_mb(serve_usage),
         load_seconds=evaluated.get("load_seconds"),
         intents=[p["intent"] for p in predictions],
         entities=[[Entity(**e) for e in p["entities"]] for p in predictions],
@@ -67,7 +70,7 @@ def run_system(system: System, train: TrainSet, test: list[Example], workdir: Pa
     )
 
 
-def _train(system: System, train: TrainSet, workdir: Path) -> tuple[dict, float]:
+def _train(system: System, train: TrainSet, workdir: Path) -> tuple[dict, resource.struct_rusage]:
     result = workdir / "train.json"
     if system.kind == "rasa":
         args = ["train-rasa", str(system.config), str(train.rasa_path), str(workdir / "model"), str(result)]
@@ -77,8 +80,8 @@ def _train(system: System, train: TrainSet, workdir: Path) -> tuple[dict, float]
     return _work(["train-tfidf", str(examples), str(workdir / "tfidf.pkl"), str(result)], result, workdir)
 
 
-def _work(args: list[str], result: Path, workdir: Path) -> tuple[dict, float]:
-    """Run the worker; return its JSON result and its peak resident memory in MB."""
+def _work(args: list[str], result: Path, workdir: Path) -> tuple[dict, resource.struct_rusage]:
+    """Run the worker; return its JSON result and its resource usage."""
     log_path = workdir / f"{args[0]}.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen(
@@ -89,7 +92,12 @@ def _work(args: list[str], result: Path, workdir: Path) -> tuple[dict, float]:
     if proc.returncode != 0:
         tail = log_path.read_text(errors="replace")[-3000:]
         raise RuntimeError(f"worker {args[0]} failed ({proc.returncode}); log {log_path}:\n{tail}")
-    return json.loads(result.read_text(encoding="utf-8")), usage.ru_maxrss / 1024  # Linux: kilobytes
+    return json.loads(result.read_text(encoding="utf-8")), usage
+
+
+def peak_rss_mb(usage: resource.struct_rusage) -> float:
+    """Peak resident memory in MB (Linux reports kilobytes)."""
+    return usage.ru_maxrss / 1024
 
 
 def _worker_env(workdir: Path) -> dict[str, str]:

@@ -73,6 +73,7 @@ def _cost(run: SystemRun) -> dict:
         },
         "train_seconds": run.train_seconds,
         "train_wall_seconds": run.train_wall_seconds,
+        "train_cpu_seconds": run.train_cpu_seconds,
         "train_peak_rss_mb": run.train_peak_rss_mb,
         "serve_peak_rss_mb": run.serve_peak_rss_mb,
         "load_seconds": run.load_seconds,
