@@ -62,6 +62,7 @@ def ticket_page(
         canned=canned_responses(container.settings.reference_dir, category)[category],
         reference=reference,
         departments_vi={d["code"]: d["name"] for d in reference["departments"]},
+        categories_vi={c["code"]: c["name"] for c in reference["categories"]},
         is_dispatcher=user.role == Role.DISPATCHER,
     )
 

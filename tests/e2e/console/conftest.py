@@ -23,6 +23,7 @@ from tests.fakes import FakeTelegramServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 SERVICE_TOKEN = "e2e-console-service-token"
+WEBHOOK_SECRET = "e2e-console-webhook-secret"
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +52,7 @@ def settings(
         public_base_url=f"http://127.0.0.1:{port}",
         redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         telegram_bot_token=telegram.token,
+        telegram_webhook_secret=WEBHOOK_SECRET,
         telegram_api_base_url=telegram.api_base_url,
         worker_poll_seconds=0.2,
         login_max_failures=3,

@@ -3,10 +3,8 @@ database for the demo data set (so its tickets never mix with other suites' coun
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -19,6 +17,7 @@ from backend.bootstrap import Container
 from backend.entrypoints.app import create_app
 from backend.services.user_service import UserService
 from backend.settings import Settings
+from tests.conftest import _libpq, load_reference
 
 PASSWORD = "mat-khau-giao-dien-2026"
 ACCOUNTS = {
@@ -43,10 +42,6 @@ def browser_like(backend_container: Container) -> TestClient:
     return TestClient(create_app(container=backend_container), follow_redirects=False)
 
 
-def _libpq(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="session")
 def demo_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Settings on a database of its own, migrated, with the reference data loaded."""
@@ -57,19 +52,8 @@ def demo_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -
     try:
         upgrade(url)
         settings = Settings(database_url=url, media_dir=tmp_path_factory.mktemp("demo-media"), redis_url=None)
-        from tests.conftest import load_reference
-
         load_reference(url)
         yield settings
     finally:
         with psycopg.connect(_libpq(database_url), autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> str:
-    """The Redis server of the tests."""
-    return os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-REFERENCE_DIR = Path(__file__).resolve().parents[3] / "reference"
