@@ -22,6 +22,7 @@ from backend.entrypoints.api import (
     users_api,
 )
 from backend.entrypoints.api.errors import install_error_handlers
+from backend.entrypoints.console import console_running, install_console
 from backend.entrypoints.gateway import gateway_running, install_gateway
 from backend.settings import Settings, get_settings
 
@@ -32,7 +33,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with gateway_running(app):
+        async with gateway_running(app), console_running(app):
             yield
         container.engine.dispose()
 
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         app.include_router(console_router.router)
     app.include_router(open311.router)
     install_gateway(app, container)
+    install_console(app, container)
     container.settings.media_dir.mkdir(parents=True, exist_ok=True)
     app.mount("/media", StaticFiles(directory=container.settings.media_dir), name="media")
 

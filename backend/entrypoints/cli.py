@@ -11,9 +11,9 @@ from backend.adapters.db.engine import make_engine, make_session_factory
 from backend.adapters.db.migrate import upgrade
 from backend.domain.access import Role
 from backend.domain.errors import DomainError
+from backend.entrypoints import demo_cli, telegram_cli
 from backend.services.reference_service import ReferenceLoader
 from backend.services.user_service import UserService
-from backend.entrypoints import telegram_cli
 from backend.settings import Settings, get_settings
 
 
@@ -37,6 +37,8 @@ COMMANDS = {
     "load-reference": load_reference,
     "telegram-set-webhook": telegram_cli.set_webhook,
     "telegram-poll": telegram_cli.poll,
+    "seed-demo": demo_cli.seed_demo_command,
+    "prepare": demo_cli.prepare,
 }
 
 
