@@ -14,6 +14,7 @@ import uvicorn
 from playwright.sync_api import Page
 
 PASSWORD = "mat-khau-trinh-duyet-2026"
+WEBHOOK_SECRET = "e2e-console-webhook-secret"
 TAM_KY_ENV = "tam_ky_environment"  # environment reports from Tân Thạnh
 HOI_AN_ENV = "hoi_an_environment"  # environment reports from Cẩm Châu
 CHROMIUM_ARGS = [

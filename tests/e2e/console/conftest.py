@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from browser_kit import ACCOUNTS, CHROMIUM_ARGS, PASSWORD, ServerThread, free_port
+from browser_kit import ACCOUNTS, CHROMIUM_ARGS, PASSWORD, WEBHOOK_SECRET, ServerThread, free_port
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from backend.bootstrap import Container, bootstrap
@@ -23,7 +23,6 @@ from tests.fakes import FakeTelegramServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 SERVICE_TOKEN = "e2e-console-service-token"
-WEBHOOK_SECRET = "e2e-console-webhook-secret"
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from browser_kit import file_ticket, log_in, marker
-from conftest import WEBHOOK_SECRET
+from browser_kit import WEBHOOK_SECRET, file_ticket, log_in, marker
 from playwright.sync_api import Page, expect
 
 from tests.fakes.telegram_updates import text_update

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+from console_ui_kit import PASSWORD
 from fastapi.testclient import TestClient
 from psycopg import sql
 from sqlalchemy.engine import make_url
@@ -19,7 +20,6 @@ from backend.services.user_service import UserService
 from backend.settings import Settings
 from tests.conftest import _libpq, load_reference
 
-PASSWORD = "mat-khau-giao-dien-2026"
 ACCOUNTS = {
     "officer": ("ui.canbo", "Lê Văn Cán Bộ", "officer", "tam_ky_environment"),
     "other_officer": ("ui.canbo.hoian", "Võ Thị Hội An", "officer", "hoi_an_environment"),

@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+PASSWORD = "mat-khau-giao-dien-2026"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import PASSWORD
-from console_ui_kit import file_ticket, page_token, sign_in
+from console_ui_kit import PASSWORD, file_ticket, page_token, sign_in
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
