@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, func, select, text
 from sqlalchemy.orm import Session
 
 from backend.adapters.db.models import Ticket
@@ -50,25 +49,38 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def text_folder(session: Session) -> Callable[[Any], Any]:
-    """A SQL function folding case and diacritics on this connection's database."""
-    bind = session.get_bind()
-    if bind.dialect.name == "sqlite":
+def search_text(code: str | None, description: str | None, location: str | None, area: str | None) -> str:
+    """The Python twin of the SQL ioc_search_text(): what free text searches, folded."""
+    return fold_text(" ".join(v or "" for v in (code, description, location, area)))
+
+
+_POSTGRES_SEARCH: dict[str, bool] = {}  # database URL → ioc_search_text() exists
+
+
+def _has_search_function(session: Session) -> bool:
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    if key not in _POSTGRES_SEARCH:
+        found = session.execute(text("SELECT 1 FROM pg_proc WHERE proname = 'ioc_search_text'")).first()
+        _POSTGRES_SEARCH[key] = found is not None
+    return _POSTGRES_SEARCH[key]
+
+
+def searchable(session: Session) -> Any:
+    """The folded searchable text of a ticket, as SQL (uses the trigram index on PostgreSQL)."""
+    columns = (Ticket.code, Ticket.description, Ticket.location_text, Ticket.area_text)
+    if session.get_bind().dialect.name == "sqlite":
         raw = session.connection().connection.driver_connection
-        raw.create_function("ioc_fold", 1, fold_text, deterministic=True)  # type: ignore[union-attr]
-        return func.ioc_fold
-    has_unaccent = session.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'unaccent'")).first()
-    if has_unaccent:
-        return lambda column: func.unaccent(func.lower(column))
-    return func.lower
+        raw.create_function("ioc_search_text", 4, search_text, deterministic=True)  # type: ignore[union-attr]
+        return func.ioc_search_text(*columns)
+    if _has_search_function(session):
+        return func.ioc_search_text(*columns)
+    return func.lower(func.concat_ws(" ", *columns))  # no unaccent on this server: case only
 
 
 def text_condition(session: Session, query: str) -> ColumnElement[bool]:
-    """Free text over code, description and location, ignoring case and diacritics."""
-    fold = text_folder(session)
+    """Free text over code, description, location and area, ignoring case and diacritics."""
     pattern = f"%{_escape_like(fold_text(query.strip()[:MAX_TEXT]))}%"
-    columns = (Ticket.code, Ticket.description, Ticket.location_text, Ticket.area_text)
-    return or_(*(fold(func.coalesce(c, "")).like(pattern, escape="\\") for c in columns))
+    return searchable(session).like(pattern, escape="\\")
 
 
 def due_soon_limit(session: Session, now: datetime) -> datetime:

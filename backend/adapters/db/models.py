@@ -1,6 +1,7 @@
 """All ORM models, importable from one place."""
 
 from backend.adapters.db.base import Base, utcnow
+from backend.adapters.db.console_indexes import CONSOLE_INDEXES  # noqa: F401  (registers them)
 from backend.adapters.db.gateway_models import (
     Conversation,
     ConversationMessage,

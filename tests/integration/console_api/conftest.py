@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from console_testkit import HOI_AN_ENV, PASSWORD, TAM_KY_ENV, Clock, login
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from backend.adapters.db.engine import make_engine, make_session_factory
+from backend.adapters.db.migrate import upgrade
 from backend.bootstrap import Container, bootstrap
 from backend.entrypoints.app import create_app
+from backend.services.reference_service import ReferenceLoader
 from backend.services.user_service import UserService
 from backend.settings import Settings
 
@@ -76,4 +80,33 @@ def past(backend_settings: Settings, past_clock: Clock) -> Iterator[TestClient]:
     """A service-token client of an app whose clock is `past_clock` (same database)."""
     container = bootstrap(backend_settings, clock=past_clock)
     yield TestClient(create_app(container=container))
+    container.engine.dispose()
+
+
+@pytest.fixture
+def sqlite_app(tmp_path: Path) -> Iterator[tuple[TestClient, Callable[[str], TestClient], Clock]]:
+    """(service client, logged-in client by user name, clock) of an app on a fresh SQLite file,
+    with the accounts `lanh.dao` (leader) and `dieu.phoi` (dispatcher); service token `t`."""
+    url = f"sqlite:///{tmp_path / 'console.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        ReferenceLoader(Path(__file__).resolve().parents[3] / "reference").load(session)
+    users = UserService(make_session_factory(engine))
+    users.create("lanh.dao", PASSWORD, "Lãnh Đạo", "leader")
+    users.create("dieu.phoi", PASSWORD, "Điều Phối", "dispatcher")
+    engine.dispose()
+    clock = Clock(datetime(2025, 3, 1, tzinfo=UTC))
+    settings = Settings(
+        database_url=url, service_token="t", media_dir=tmp_path, public_base_url="http://testserver"
+    )
+    container = bootstrap(settings, clock=clock)
+    app = create_app(container=container)
+
+    def client_for(username: str) -> TestClient:
+        client = TestClient(app)
+        assert login(client, username).status_code == 200
+        return client
+
+    yield TestClient(app), client_for, clock
     container.engine.dispose()

@@ -130,3 +130,20 @@ def test_due_soon_lists_open_tickets_due_by_the_end_of_the_next_working_day(
     assert [i["code"] for i in listed] == [soon] and listed[0]["due_soon"] is True
     everything = codes(dispatcher.get(INBOX, params={"q": marker}))
     assert sorted(everything) == sorted([later, soon])
+
+
+def test_free_text_and_filters_on_sqlite(
+    sqlite_app: tuple[TestClient, Callable[[str], TestClient], Clock],
+) -> None:
+    service, client_for, clock = sqlite_app
+    clock.now = datetime.now(UTC)
+    headers = {"Authorization": "Bearer t"}
+    code = create_ticket(service, headers, token(), location_text="Chợ Hội An, Đường Trần Phú")
+    other = create_ticket(service, headers, token(), category="traffic")
+    dispatcher = client_for("dieu.phoi")
+    assert codes(dispatcher.get(INBOX, params={"q": "CHO HOI AN"})) == [code]
+    assert codes(dispatcher.get(INBOX, params={"q": "đường trần phú"})) == [code]
+    assert codes(dispatcher.get(INBOX, params={"category": "traffic"})) == [other]
+    page = dispatcher.get(INBOX, params={"sort": "code", "order": "asc", "page_size": 1}).json()
+    assert page["total"] == 2 and [i["code"] for i in page["items"]] == [code]
+    assert page["counts"]["assigned"] == 2

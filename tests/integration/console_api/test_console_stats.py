@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import pytest
-from console_testkit import PASSWORD, Clock, login, report, token
+from console_testkit import Clock, report, token
 from fastapi.testclient import TestClient
-
-from backend.adapters.db.engine import make_engine, make_session_factory
-from backend.adapters.db.migrate import upgrade
-from backend.bootstrap import bootstrap
-from backend.entrypoints.app import create_app
-from backend.services.reference_service import ReferenceLoader
-from backend.services.user_service import UserService
-from backend.settings import Settings
 
 MARCH = {"from": "2025-03-01", "to": "2025-03-31"}
 # (category, created, resolved or None, rating): 24 h and 48 h on time, 384 h late, one still open.
@@ -109,29 +99,9 @@ def test_statistics_reject_bad_parameters(client_as: Callable[[str], TestClient]
     assert client_as("officer").get("/api/v1/stats").status_code == 403
 
 
-@pytest.fixture
-def sqlite_app(tmp_path: Path) -> Iterator[tuple[TestClient, TestClient, Clock]]:
-    """(service client, leader client, clock) of an app on a fresh SQLite file."""
-    url = f"sqlite:///{tmp_path / 'stats.db'}"
-    upgrade(url)
-    engine = make_engine(url)
-    ReferenceLoader(Path(__file__).resolve().parents[3] / "reference").load(make_session_factory(engine)())
-    UserService(make_session_factory(engine)).create("lanh.dao", PASSWORD, "Lãnh Đạo", "leader")
-    engine.dispose()
-    clock = Clock(datetime(2025, 3, 1, tzinfo=UTC))
-    settings = Settings(
-        database_url=url, service_token="t", media_dir=tmp_path, public_base_url="http://testserver"
-    )
-    container = bootstrap(settings, clock=clock)
-    app = create_app(container=container)
-    leader = TestClient(app)
-    assert login(leader, "lanh.dao").status_code == 200
-    yield TestClient(app), leader, clock
-    container.engine.dispose()
-
-
-def test_statistics_on_sqlite(sqlite_app: tuple[TestClient, TestClient, Clock]) -> None:
-    service, leader, clock = sqlite_app
+def test_statistics_on_sqlite(sqlite_app: tuple[TestClient, Callable[[str], TestClient], Clock]) -> None:
+    service, client_for, clock = sqlite_app
+    leader = client_for("lanh.dao")
     file_data_set(service, clock, {"Authorization": "Bearer t"})
     clock.now = datetime.now(UTC)
     check_figures(stats_of(leader))
