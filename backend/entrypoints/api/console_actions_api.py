@@ -10,7 +10,6 @@ from backend.entrypoints.api.console_deps import ActionsDep, HandoffsDep
 from backend.entrypoints.api.console_schemas import (
     BulkIn,
     DuplicateIn,
-    HandoffOut,
     RerouteIn,
     StatusIn,
     TextIn,
@@ -18,6 +17,7 @@ from backend.entrypoints.api.console_schemas import (
 from backend.entrypoints.api.schemas import TicketStatusOut
 from backend.entrypoints.api.security import Dispatcher, TicketWorker
 from backend.services.console_actions import BulkCommand
+from backend.services.handoff import HandoffState
 
 router = APIRouter(prefix="/api/v1/console/tickets", tags=["console"])
 
@@ -53,16 +53,16 @@ def mark_duplicate(code: str, body: DuplicateIn, user: TicketWorker, actions: Ac
     return TicketStatusOut.of(actions.mark_duplicate(user, code, body.original_code))
 
 
-@router.post("/{code}/handoff", response_model=HandoffOut)
-def take_over(code: str, user: TicketWorker, handoffs: HandoffsDep) -> HandoffOut:
+@router.post("/{code}/handoff", response_model=HandoffState)
+def take_over(code: str, user: TicketWorker, handoffs: HandoffsDep) -> HandoffState:
     """Take the citizen's conversation over from the bot."""
-    return HandoffOut(**handoffs.take_over(user, code).__dict__)
+    return handoffs.take_over(user, code)
 
 
-@router.delete("/{code}/handoff", response_model=HandoffOut)
-def hand_back(code: str, user: TicketWorker, handoffs: HandoffsDep) -> HandoffOut:
+@router.delete("/{code}/handoff", response_model=HandoffState)
+def hand_back(code: str, user: TicketWorker, handoffs: HandoffsDep) -> HandoffState:
     """Hand the conversation back to the bot."""
-    return HandoffOut(**handoffs.hand_back(user, code).__dict__)
+    return handoffs.hand_back(user, code)
 
 
 @router.post("/bulk")

@@ -10,24 +10,18 @@ from sqlalchemy import select
 from backend.adapters.db.models import Category, Department, Unit
 from backend.domain.lifecycle import STATUS_VI
 from backend.entrypoints.api.console_deps import DetailsDep, QueriesDep
-from backend.entrypoints.api.console_schemas import (
-    ContactOut,
-    TicketDetailOut,
-    TicketPageOut,
-    TicketRowOut,
-    ticket_filter,
-    ticket_sort,
-)
+from backend.entrypoints.api.console_schemas import ticket_filter, ticket_sort
 from backend.entrypoints.api.deps import ContainerDep
 from backend.entrypoints.api.security import CurrentUser, TicketWorker
 from backend.services.canned_responses import canned_responses
+from backend.services.ticket_details import ContactView, TicketDetail
 from backend.services.ticket_filters import TicketFilter
-from backend.services.ticket_queries import Sort
+from backend.services.ticket_queries import Sort, TicketPage
 
 router = APIRouter(prefix="/api/v1/console", tags=["console"])
 
 
-@router.get("/tickets", response_model=TicketPageOut)
+@router.get("/tickets", response_model=TicketPage)
 def list_tickets(
     user: TicketWorker,
     queries: QueriesDep,
@@ -35,30 +29,21 @@ def list_tickets(
     sort: Annotated[Sort, Depends(ticket_sort)],
     page: Annotated[int, Query(ge=1)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 25,
-) -> TicketPageOut:
+) -> TicketPage:
     """The inbox: filtered, sorted, paginated, with the total and the counts per status."""
-    result = queries.list(user, flt, sort, page, page_size)
-    return TicketPageOut(
-        items=[TicketRowOut.of(r) for r in result.items],
-        total=result.total,
-        page=result.page,
-        page_size=result.page_size,
-        counts=result.counts,
-    )
+    return queries.list(user, flt, sort, page, page_size)
 
 
-@router.get("/tickets/{code}", response_model=TicketDetailOut)
-def ticket_detail(code: str, user: TicketWorker, details: DetailsDep) -> TicketDetailOut:
+@router.get("/tickets/{code}", response_model=TicketDetail)
+def ticket_detail(code: str, user: TicketWorker, details: DetailsDep) -> TicketDetail:
     """A ticket's page: thread, photos, audit trail, SLA, duplicates, deliveries, hand-off."""
-    detail = details.detail(user, code)
-    data = {**detail.__dict__, "ticket": TicketRowOut.of(detail.ticket)}
-    return TicketDetailOut(**data)
+    return details.detail(user, code)
 
 
-@router.get("/tickets/{code}/contact", response_model=ContactOut)
-def ticket_contact(code: str, user: TicketWorker, details: DetailsDep) -> ContactOut:
+@router.get("/tickets/{code}/contact", response_model=ContactView)
+def ticket_contact(code: str, user: TicketWorker, details: DetailsDep) -> ContactView:
     """The citizen's contact (handling department and dispatchers only); each view is audited."""
-    return ContactOut(**details.contact(user, code).__dict__)
+    return details.contact(user, code)
 
 
 @router.get("/canned-responses")

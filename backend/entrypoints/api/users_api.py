@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, status
@@ -16,22 +15,6 @@ router = APIRouter(prefix="/api/v1/users", tags=["users"])
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)]
 Password = Annotated[str, StringConstraints(max_length=200)]
-
-
-class UserOut(BaseModel):
-    username: str
-    full_name: str
-    role: str
-    role_vi: str
-    department_code: str | None
-    active: bool
-    locked_until: datetime | None
-    last_login_at: datetime | None
-
-    @classmethod
-    def of(cls, view: UserView) -> UserOut:
-        """Build from the service view."""
-        return cls(**view.__dict__)
 
 
 class UserCreateIn(BaseModel):
@@ -51,20 +34,19 @@ class UserUpdateIn(BaseModel):
     unlock: bool = False
 
 
-@router.get("", response_model=list[UserOut])
-def list_users(_admin: Administrator, users: UsersDep) -> list[UserOut]:
+@router.get("", response_model=list[UserView])
+def list_users(_admin: Administrator, users: UsersDep) -> list[UserView]:
     """Every console account."""
-    return [UserOut.of(v) for v in users.list()]
+    return users.list()
 
 
-@router.post("", response_model=UserOut, status_code=status.HTTP_201_CREATED)
-def create_user(body: UserCreateIn, _admin: Administrator, users: UsersDep) -> UserOut:
+@router.post("", response_model=UserView, status_code=status.HTTP_201_CREATED)
+def create_user(body: UserCreateIn, _admin: Administrator, users: UsersDep) -> UserView:
     """Create an account (officers need a department)."""
-    view = users.create(body.username, body.password, body.full_name, body.role, body.department_code)
-    return UserOut.of(view)
+    return users.create(body.username, body.password, body.full_name, body.role, body.department_code)
 
 
-@router.patch("/{username}", response_model=UserOut)
-def update_user(username: str, body: UserUpdateIn, _admin: Administrator, users: UsersDep) -> UserOut:
+@router.patch("/{username}", response_model=UserView)
+def update_user(username: str, body: UserUpdateIn, _admin: Administrator, users: UsersDep) -> UserView:
     """Change an account, reset its password, deactivate or unlock it."""
-    return UserOut.of(users.update(username, UserChanges(**body.model_dump())))
+    return users.update(username, UserChanges(**body.model_dump()))
