@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from backend.bootstrap import Container, bootstrap
+from backend.entrypoints.admin import mount_admin
 from backend.entrypoints.api import (
     auth_api,
     bot_api,
@@ -21,6 +22,7 @@ from backend.entrypoints.api import (
     stats_api,
     users_api,
 )
+from backend.entrypoints.api.admin_auth import ConsoleAdminAuth
 from backend.entrypoints.api.errors import install_error_handlers
 from backend.entrypoints.console import console_running, install_console
 from backend.entrypoints.gateway import gateway_running, install_gateway
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     for console_router in (auth_api, users_api, export_api, console_api, console_actions_api, stats_api):
         app.include_router(console_router.router)
     app.include_router(open311.router)
+    mount_admin(app, container.engine, ConsoleAdminAuth(container))
     install_gateway(app, container)
     install_console(app, container)
     container.settings.media_dir.mkdir(parents=True, exist_ok=True)

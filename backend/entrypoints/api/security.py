@@ -57,12 +57,17 @@ class SessionData:
     csrf: str
 
 
-def _serializer(container: Container) -> URLSafeTimedSerializer:
+def signing_key(container: Container) -> str:
+    """SECRET_KEY, or (development only) a random key kept for the life of the process."""
     key = container.settings.secret_key
-    if not key:  # development only: sessions then end with the process
+    if not key:
         key = getattr(container, "_ephemeral_secret", None) or secrets.token_urlsafe(32)
         container._ephemeral_secret = key  # type: ignore[attr-defined]
-    return URLSafeTimedSerializer(key, salt="ioc-console-session")
+    return key
+
+
+def _serializer(container: Container) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(signing_key(container), salt="ioc-console-session")
 
 
 def start_session(response: Response, container: Container, principal: Principal, epoch: int) -> str:
