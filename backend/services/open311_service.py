@@ -184,6 +184,8 @@ class Open311Service:
         if (lat is None or long is None) and not address and not _text(form, "address_id"):
             raise InvalidInput("a location is required: lat and long, or address_string")
         media_url = _text(form, "media_url", 500)
+        if media_url and not media_url.startswith(("http://", "https://")):
+            raise InvalidInput("media_url must be an http(s) URL")
         ours = bool(media_url and media_url.startswith(self.media.public_base_url + "/media/"))
         command = CreateTicket(
             category=service_code,

@@ -107,6 +107,12 @@ def test_post_form_encoded_request(api_client: TestClient, api_key: str) -> None
     assert answer["service_request_id"].startswith("PA-") and "Thời hạn xử lý" in answer["service_notice"]
 
 
+def test_api_key_in_the_query_string(api_client: TestClient, api_key: str) -> None:
+    form = {"service_code": "traffic", "address_string": "Tân Thạnh", "description": "Đèn tín hiệu hỏng"}
+    response = api_client.post(f"{BASE}/requests.json", params={"api_key": api_key}, data=form)
+    assert response.status_code == 201
+
+
 def test_post_json_request(api_client: TestClient, api_key: str) -> None:
     body = {
         "api_key": api_key,
@@ -130,6 +136,7 @@ def test_post_json_request(api_client: TestClient, api_key: str) -> None:
         ({"lat": "", "long": "", "address_string": ""}, 400),
         ({"description": ""}, 400),
         ({"description": "x" * 4001}, 400),
+        ({"media_url": "javascript:alert(1)"}, 400),
     ],
 )
 def test_bad_requests_get_the_spec_error_array(
