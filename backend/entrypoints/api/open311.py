@@ -108,7 +108,7 @@ def service_definition(service_code: str, container: ContainerDep) -> dict[str, 
 async def create_request(request: Request, container: ContainerDep) -> list[dict[str, Any]]:
     """File a service request (form-encoded or JSON; api_key required)."""
     form = await _submitted(request)
-    _check_api_key(container, form.get("api_key") or request.query_params.get("api_key", ""))
+    _check_api_key(container, form.get("api_key") or request.query_params.get("api_key") or "")
     return [await _in_thread(lambda: _service(container).create(form))]
 
 
