@@ -138,39 +138,12 @@ def render(results: list[dict], header: list[str], checks: list[str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the comparison and print the report."""
+    """Run the comparison, print the report and write the JSON results."""
     args = parse_args(argv)
     workdir = Path(tempfile.mkdtemp(prefix="bench-nlu-"))
     try:
-        started = time.perf_counter()
-        train, test = load_rasa_nlu(args.data), load_rasa_nlu(args.heldout)
-        systems = build_systems(args, workdir)
-        results = []
-        for system in systems:
-            print(f"[bench-nlu] {system.name}: training and parsing …", file=sys.stderr, flush=True)
-            run = run_system(system, TrainSet(args.data, train), test, workdir / system.name, args.warmup)
-            results.append(score_run(run, test))
-        overlap = leaked(train, test)
-        env = machine()
-        header = [
-            f"Run {env['date']} on {env['cpus']} CPUs (1-min load {env['load_average_1_5_15'][0]:.1f}), "
-            f"commit {env['commit']}; "
-            f"{len(train)} training examples, {len(test)} held-out; "
-            f"DIET epochs: {_epochs_note(systems)}; wall time {time.perf_counter() - started:.0f} s.",
-        ]
-        if overlap:
-            header.append(f"WARNING: {len(overlap)} held-out texts also occur in the training data.")
-        checks = target_checks(results)
-        print(render(results, header, checks))
-        payload = {
-            "machine": env,
-            "args": _jsonable(vars(args)),
-            "train_examples": len(train),
-            "heldout_examples": len(test),
-            "heldout_in_training": overlap,
-            "targets": checks,
-            "results": results,
-        }
+        report, payload = compare(args, workdir)
+        print(report)
         path = write_json(payload, args.json or default_json_path("nlu_compare"))
         print(f"\n[bench-nlu] results written to {path}", file=sys.stderr)
     finally:
@@ -179,6 +152,36 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     return _run_phoatis(args) if args.phoatis else 0
+
+
+def compare(args: argparse.Namespace, workdir: Path) -> tuple[str, dict]:
+    """Train and score every system; returns the Markdown report and the JSON payload."""
+    started = time.perf_counter()
+    train, test = load_rasa_nlu(args.data), load_rasa_nlu(args.heldout)
+    systems = build_systems(args, workdir)
+    results = []
+    for system in systems:
+        print(f"[bench-nlu] {system.name}: training and parsing …", file=sys.stderr, flush=True)
+        run = run_system(system, TrainSet(args.data, train), test, workdir / system.name, args.warmup)
+        results.append(score_run(run, test))
+    env, overlap, checks = machine(), leaked(train, test), target_checks(results)
+    header = [
+        f"Run {env['date']} on {env['cpus']} CPUs (1-min load {env['load_average_1_5_15'][0]:.1f}), "
+        f"commit {env['commit']}; {len(train)} training examples, {len(test)} held-out; "
+        f"DIET epochs: {_epochs_note(systems)}; wall time {time.perf_counter() - started:.0f} s."
+    ]
+    if overlap:
+        header.append(f"WARNING: {len(overlap)} held-out texts also occur in the training data.")
+    payload = {
+        "machine": env,
+        "args": _jsonable(vars(args)),
+        "train_examples": len(train),
+        "heldout_examples": len(test),
+        "heldout_in_training": overlap,
+        "targets": checks,
+        "results": results,
+    }
+    return render(results, header, checks), payload
 
 
 def _epochs_note(systems: list[System]) -> str:

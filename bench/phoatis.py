@@ -100,40 +100,45 @@ def slot_summary(results: list[dict]) -> str:
     return table(["system", "intent acc", "slot F1", "sentence acc"], rows)
 
 
+def intent_run(args: argparse.Namespace, train: list[Example], test: list[Example], folder: Path):
+    """Every system, intents only, on the (optionally capped) full train split."""
+    intent_train = [replace(ex, entities=[]) for ex in sample(train, args.train_limit, args.seed)]
+    results = run_all(systems_for(args, folder, args.intent_epochs, False), intent_train, test, folder, args)
+    title = (
+        f"### PhoATIS intents: {len(intent_train)} of {len(train)} train examples, {len(test)} test; "
+        f"DIET {args.intent_epochs} epochs, entity recognition off"
+    )
+    return [title, intent_table(results), cost_table(results)], results
+
+
+def slot_run(args: argparse.Namespace, train: list[Example], test: list[Example], folder: Path):
+    """The Rasa pipelines with slots, on a random subset of train."""
+    systems = systems_for(args, folder, args.slot_epochs, True)
+    if args.no_slots or not systems:
+        return [], None
+    slot_train = sample(train, args.slot_subset, args.seed)
+    results = run_all(systems, slot_train, test, folder, args)
+    title = (
+        f"### PhoATIS slots: {len(slot_train)} of {len(train)} train examples (random, seed {args.seed}), "
+        f"{len(test)} test; DIET {args.slot_epochs} epochs with entities; only PhoATIS slot types scored"
+    )
+    return [title, slot_summary(results), entity_table(results), cost_table(results)], results
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run both PhoATIS runs and print the report."""
+    """Run both PhoATIS runs, print the report and write the JSON results."""
     args = parse_args(argv)
     root = resolve_root(args.phoatis)
     train, test = read_split(root / "train"), read_split(root / "test")
     workdir = Path(tempfile.mkdtemp(prefix="bench-phoatis-"))
-    report, payload = [], {"machine": machine(), "args": {k: str(v) for k, v in vars(args).items()}}
     try:
-        intent_train = [replace(ex, entities=[]) for ex in sample(train, args.train_limit, args.seed)]
-        intent_systems = systems_for(args, workdir / "intents", args.intent_epochs, entities=False)
-        intents = run_all(intent_systems, intent_train, test, workdir / "intents", args)
-        report += [
-            f"### PhoATIS intents: {len(intent_train)} train, {len(test)} test; DIET {args.intent_epochs} "
-            "epochs, entity recognition off",
-            intent_table(intents),
-            cost_table(intents),
-        ]
-        payload["intents"] = intents
-        slot_systems = (
-            [] if args.no_slots else systems_for(args, workdir / "slots", args.slot_epochs, entities=True)
+        intent_report, intents = intent_run(args, train, test, workdir / "intents")
+        slot_report, slots = slot_run(args, train, test, workdir / "slots")
+        print("\n\n".join(intent_report + slot_report))
+        payload = {"machine": machine(), "args": {k: str(v) for k, v in vars(args).items()}}
+        path = write_json(
+            {**payload, "intents": intents, "slots": slots}, args.json or default_json_path("phoatis")
         )
-        if slot_systems:
-            slot_train = sample(train, args.slot_subset, args.seed)
-            slots = run_all(slot_systems, slot_train, test, workdir / "slots", args)
-            report += [
-                f"### PhoATIS slots: {len(slot_train)} random train examples (seed {args.seed}), {len(test)} "
-                f"test; DIET {args.slot_epochs} epochs with entities; only PhoATIS slot types scored",
-                slot_summary(slots),
-                entity_table(slots),
-                cost_table(slots),
-            ]
-            payload["slots"] = slots
-        print("\n\n".join(report))
-        path = write_json(payload, args.json or default_json_path("phoatis"))
         print(f"\n[phoatis] results written to {path}", file=sys.stderr)
     finally:
         if not args.keep:
