@@ -78,6 +78,8 @@ def absorb(slots: dict[str, Any], message: Message, requested: str | None) -> Ch
 
 def place_of(location: str | None, area: str | None, latitude: Any, longitude: Any) -> str | None:
     """A one-line summary of where it happened."""
+    if location and area and _without_marks(area).lower() in _without_marks(location).lower():
+        area = None
     named = ", ".join(part for part in (location, area) if part)
     if latitude is None or longitude is None:
         return named or None
@@ -122,10 +124,11 @@ def _answer_description(slots: dict[str, Any], message: Message) -> Change:
 
 
 def _answer_place(slots: dict[str, Any], message: Message) -> Change:
-    if not message.is_free_text or message.entities & {"location", "area"}:
+    if not message.is_free_text:
         return Change()
     if message.confident_report():
-        return Change(_with_detail(slots, message.text))
+        named_place = message.entities & {"location", "area"}
+        return Change() if named_place else Change(_with_detail(slots, message.text))
     return Change({"location": message.text.strip()})
 
 

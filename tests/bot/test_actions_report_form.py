@@ -150,3 +150,12 @@ def test_edit_clears_the_details_and_says_so(domain):
 def test_unfitting_answer_asks_the_same_question_again(domain):
     updates, _ = validate(user_message("vâng", "affirm"), domain, {"requested_slot": "photo_answer"})
     assert updates == {"photo_answer": None}
+
+
+def test_the_typed_answer_is_the_place_even_when_only_part_of_it_is_tagged(domain):
+    entities = [{"entity": "location", "value": "kiet 45"}, {"entity": "area", "value": "An Mỹ"}]
+    message = user_message("kiet 45 tran cao van, phuong an my", "inform", 0.9, entities=entities)
+    slots = {"requested_slot": "place", "location": "kiet 45", "area": "An Mỹ"}
+    updates, _ = validate(message, domain, slots)
+    assert updates["location"] == "kiet 45 tran cao van, phuong an my"
+    assert updates["place"] == "kiet 45 tran cao van, phuong an my"
