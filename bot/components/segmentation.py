@@ -84,6 +84,7 @@ class WordSegmenter:
         self.fixed_words = sorted(
             {normalize_syllable(w) for w in fixed_words if " " in w.strip()}, key=len, reverse=True
         )
+        self._fixed = [tuple(w.split()) for w in self.fixed_words]
         self.enabled = enabled
 
     def group(self, text: str, run: list[Span], forms: Sequence[str] | None = None) -> list[list[Span]]:
@@ -100,7 +101,17 @@ class WordSegmenter:
         for size in sizes:
             words.append(run[index : index + size])
             index += size
-        return words
+        return split_at(words, self._fixed_word_edges(run, syllables))
+
+    def _fixed_word_edges(self, run: list[Span], syllables: list[str]) -> list[int]:
+        """Offsets where fixed words (area names) start and end, so no word runs across them."""
+        edges, index = [], 0
+        while index < len(syllables):
+            size = next((len(w) for w in self._fixed if tuple(syllables[index : index + len(w)]) == w), 0)
+            if size:
+                edges += [run[index].start, run[index + size - 1].end]
+            index += size or 1
+        return edges
 
     def _word_sizes(self, syllables: list[str]) -> list[int] | None:
         from underthesea import word_tokenize

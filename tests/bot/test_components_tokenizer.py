@@ -124,3 +124,8 @@ def test_training_entity_inside_a_code_splits_it(tokenizer):
     entities = [{"start": 7, "end": 9, "value": "12", "entity": "x"}]
     tokens = tokens_of(tokenizer, text, entities=entities)
     assert [(t.start, t.end) for t in tokens if t.start >= 7][:2] == [(7, 9), (9, 10)]
+
+
+def test_area_names_are_not_glued_to_the_next_word(tokenizer):
+    texts = [t.text for t in tokens_of(tokenizer, "đèn đường ở xã tam thanh hư r")]
+    assert "tam thanh" in texts and "hư" in texts
