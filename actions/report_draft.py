@@ -90,7 +90,7 @@ def place_of(location: str | None, area: str | None, latitude: Any, longitude: A
 def _start(message: Message) -> Change:
     updates: dict[str, Any] = dict.fromkeys(FORM_SLOTS)
     name, score, _ = message.best_report()
-    if name:
+    if name and not message.is_payload:
         updates.update(nlu_category=category_for_intent(name).code, nlu_confidence=round(score, 4))
     updates.update(_category_updates(message.confident_report()))
     if message.is_free_text:

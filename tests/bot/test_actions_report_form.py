@@ -159,3 +159,9 @@ def test_the_typed_answer_is_the_place_even_when_only_part_of_it_is_tagged(domai
     updates, _ = validate(message, domain, slots)
     assert updates["location"] == "kiet 45 tran cao van, phuong an my"
     assert updates["place"] == "kiet 45 tran cao van, phuong an my"
+
+
+def test_a_category_button_as_first_message_asks_for_the_description(domain):
+    updates, _ = validate(user_message("/report_environment", "report_environment"), domain)
+    assert updates["category"] == "environment"
+    assert updates["description"] is None and updates["nlu_category"] is None
