@@ -84,6 +84,7 @@ COST_COLUMNS = (  # header, result key path, decimals
     ("train peak RSS MB", ("train_peak_rss_mb",), 0),
     ("parse p50 ms", ("latency_ms", "p50"), 2),
     ("parse p95 ms", ("latency_ms", "p95"), 2),
+    ("parse CPU p50 ms", ("latency_ms", "cpu_p50"), 2),
     ("serve peak RSS MB", ("serve_peak_rss_mb",), 0),
 )
 

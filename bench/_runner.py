@@ -41,6 +41,7 @@ class SystemRun:
     intents: list[str]
     entities: list[list[Entity]]
     latencies_ms: list[float] = field(repr=False)
+    cpu_ms: list[float] = field(repr=False, default_factory=list)  # CPU time of each parse, all threads
 
 
 def run_system(system: System, train: TrainSet, test: list[Example], workdir: Path, warmup: int) -> SystemRun:
@@ -67,6 +68,7 @@ def run_system(system: System, train: TrainSet, test: list[Example], workdir: Pa
         intents=[p["intent"] for p in predictions],
         entities=[[Entity(**e) for e in p["entities"]] for p in predictions],
         latencies_ms=evaluated["latencies_ms"],
+        cpu_ms=evaluated.get("cpu_ms", []),
     )
 
 

@@ -70,6 +70,8 @@ def _cost(run: SystemRun) -> dict:
             "p50": percentile(latencies, 50),
             "p95": percentile(latencies, 95),
             "mean": sum(latencies) / len(latencies) if latencies else None,
+            "cpu_p50": percentile(run.cpu_ms, 50),
+            "cpu_p95": percentile(run.cpu_ms, 95),
         },
         "train_seconds": run.train_seconds,
         "train_wall_seconds": run.train_wall_seconds,
