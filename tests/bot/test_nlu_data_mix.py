@@ -80,7 +80,7 @@ def shares(styles) -> dict:
 def test_training_intents_are_the_contract(train):
     intents = set(by_intent(train))
     assert set(REPORT_INTENTS + SMALL_INTENTS) <= intents
-    assert "out_of_scope" not in intents
+    assert len(by_intent(train)["out_of_scope"]) >= 30
 
 
 def test_training_volume(train):
