@@ -14,8 +14,11 @@ if [ -z "${SERVICE_TOKEN:-}" ]; then
   [ -f var/service_token ] || head -c 24 /dev/urandom | base64 | tr -d '/+=' > var/service_token
   SERVICE_TOKEN=$(cat var/service_token); export SERVICE_TOKEN
 fi
-ENDPOINTS=bot/endpoints.yml
-if [ -n "${REDIS_URL:-}" ] && [ -f bot/endpoints.redis.yml ]; then
+# bot/endpoints.yml names the action server's default address; write a copy for the configured one.
+mkdir -p var
+ENDPOINTS=var/endpoints.yml
+sed "s#http://127.0.0.1:5055/webhook#$ACTION_ENDPOINT_URL#" bot/endpoints.yml > "$ENDPOINTS"
+if [ -n "${REDIS_URL:-}" ]; then
   ENDPOINTS=bot/endpoints.redis.yml
   eval "$(.venv/bin/python scripts/redis_env.py "$REDIS_URL")"
 fi
