@@ -24,6 +24,7 @@ from backend.entrypoints.gateway.wiring import build_gateway
 from backend.settings import Settings
 from tests.conftest import TEST_SERVICE_TOKEN, unavailable
 from tests.fakes import FakeTelegramServer, FakeZaloServer
+from tests.integration.gateway.databases import isolated_database
 from tests.integration.gateway.fake_rasa import FakeRasaServer
 
 WEBHOOK_SECRET = "gw-Webhook_secret"
@@ -99,13 +100,20 @@ def redis_url() -> str:
 
 
 @pytest.fixture(scope="session")
+def gateway_database_url() -> Iterator[str]:
+    """The gateway suite's own database."""
+    with isolated_database("ioc_gateway") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def gateway_stack(
-    database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
+    gateway_database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[GatewayStack]:
     """The backend app with the gateway, on fakes of Telegram, Zalo and Rasa."""
     with FakeTelegramServer() as telegram, FakeZaloServer() as zalo, FakeRasaServer() as rasa:
         settings = _settings(
-            database_url, redis_url, tmp_path_factory.mktemp("gw-media"), telegram, zalo, rasa
+            gateway_database_url, redis_url, tmp_path_factory.mktemp("gw-media"), telegram, zalo, rasa
         )
         with TestClient(create_app(settings)) as client:
             yield GatewayStack(settings, client, telegram, zalo, rasa)

@@ -118,8 +118,8 @@ def test_a_flooding_sender_gets_one_polite_reply(gateway_stack: GatewayStack) ->
     assert gateway_stack.rasa.messages_from("telegram:74003") == [f"tin {n}" for n in range(20)]
 
 
-def test_channels_without_credentials_are_off(database_url: str) -> None:
-    client = TestClient(create_app(Settings(database_url=database_url, redis_url=None)))
+def test_channels_without_credentials_are_off(gateway_database_url: str) -> None:
+    client = TestClient(create_app(Settings(database_url=gateway_database_url, redis_url=None)))
 
     telegram = client.post("/webhooks/telegram", json=tg.text_update(1, "x"))
     zalo = client.post("/webhooks/zalo", content=b"{}")

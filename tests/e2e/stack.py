@@ -1,0 +1,144 @@
+"""The real product as subprocesses on free ports: backend (uvicorn), worker, Rasa server and
+action server, pointed at fake Telegram and Zalo APIs. Used by the e2e journeys."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_PY = ROOT / ".venv" / "bin" / "python"
+RASA = ROOT / ".venv-bot" / "bin" / "rasa"
+MODELS = ROOT / "models"
+RASA_READY_SECONDS = 240.0
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def endpoints_yaml(action_port: int, redis_url: str, key_prefix: str) -> str:
+    """Rasa endpoints: our action server and a Redis lock store (as in bot/endpoints.redis.yml)."""
+    redis = urlparse(redis_url)
+    return (
+        f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        f"lock_store:\n  type: redis\n  url: {redis.hostname or '127.0.0.1'}\n  port: {redis.port or 6379}\n"
+        f"  db: {(redis.path or '/0').lstrip('/') or '0'}\n  key_prefix: {key_prefix}\n"
+    )
+
+
+@dataclass
+class Process:
+    """One started process and its log file."""
+
+    name: str
+    popen: subprocess.Popen[bytes]
+    log: Path
+
+    def tail(self, lines: int = 40) -> str:
+        """The end of its log."""
+        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        return f"--- {self.name} ---\n" + "\n".join(text.splitlines()[-lines:])
+
+    def stop(self) -> None:
+        """SIGTERM, then SIGKILL if it does not exit (only this process group: we started it)."""
+        if self.popen.poll() is not None:
+            return
+        os.killpg(self.popen.pid, signal.SIGTERM)
+        try:
+            self.popen.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+            self.popen.wait(timeout=10)
+
+
+@dataclass
+class Stack:
+    """Ports, environment and the processes of one e2e session."""
+
+    workdir: Path
+    env: dict[str, str]
+    backend_port: int = field(default_factory=free_port)
+    rasa_port: int = field(default_factory=free_port)
+    action_port: int = field(default_factory=free_port)
+    processes: list[Process] = field(default_factory=list)
+
+    @property
+    def backend_url(self) -> str:
+        """Where the backend listens."""
+        return f"http://127.0.0.1:{self.backend_port}"
+
+    @property
+    def rasa_url(self) -> str:
+        """Where Rasa listens."""
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def start(self, name: str, argv: list[str], extra_env: dict[str, str] | None = None) -> Process:
+        """Start a process in its own group, logging to workdir/<name>.log."""
+        log = self.workdir / f"{name}.log"
+        with log.open("wb") as handle:
+            popen = subprocess.Popen(
+                argv, cwd=ROOT, env={**self.env, **(extra_env or {})}, stdout=handle,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        process = Process(name, popen, log)
+        self.processes.append(process)
+        return process
+
+    def start_all(self, redis_url: str) -> None:
+        """Action server, Rasa, backend and worker."""
+        endpoints = self.workdir / "endpoints.yml"
+        endpoints.write_text(endpoints_yaml(self.action_port, redis_url, f"ioc_e2e_{self.rasa_port}"))
+        self.start(
+            "actions", [str(RASA), "run", "actions", "--actions", "actions", "--port", str(self.action_port)]
+        )
+        rasa = [str(RASA), "run", "--enable-api", "--model", str(MODELS), "--endpoints", str(endpoints)]
+        self.start("rasa", [*rasa, "--credentials", "bot/credentials.yml", "--port", str(self.rasa_port)])
+        self.start("backend", [str(APP_PY), "-m", "backend"])
+        self.start("worker", [str(APP_PY), "-m", "backend.entrypoints.workers"])
+
+    def wait_ready(self) -> None:
+        """Wait for the backend, the action server and Rasa (its model loaded)."""
+        self._wait("backend", lambda: httpx.get(f"{self.backend_url}/healthz").status_code == 200)
+        self._wait(
+            "actions", lambda: httpx.get(f"http://127.0.0.1:{self.action_port}/health").status_code == 200
+        )
+        self._wait("rasa", lambda: bool(httpx.get(f"{self.rasa_url}/status").json().get("model_file")))
+
+    def _wait(self, name: str, check: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + RASA_READY_SECONDS
+        while time.monotonic() < deadline:
+            self._fail_if_exited()
+            try:
+                if check():
+                    return
+            except (httpx.HTTPError, ValueError):
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(f"{name} not ready\n" + self.logs())
+
+    def _fail_if_exited(self) -> None:
+        for process in self.processes:
+            if process.popen.poll() is not None:
+                raise RuntimeError(f"{process.name} exited with {process.popen.returncode}\n" + self.logs())
+
+    def logs(self) -> str:
+        """The tails of every log."""
+        return "\n".join(process.tail() for process in self.processes)
+
+    def stop_all(self) -> None:
+        """Stop every process we started."""
+        for process in reversed(self.processes):
+            process.stop()
