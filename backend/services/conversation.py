@@ -88,7 +88,7 @@ class ConversationProcessor:
         if self._hand_off(record):
             return True
         if record.kind in (MessageKind.FOLLOW.value, MessageKind.UNFOLLOW.value):
-            self._finish(record.id, SKIPPED)
+            self._membership(record)
             return True
         if record.kind in NOTICE_KINDS:
             await self._notice(record, NOTICE_KINDS[record.kind], ANSWERED)
@@ -233,9 +233,16 @@ class ConversationProcessor:
             session.commit()
         return True
 
-    def _finish(self, record_id: int, state: str) -> None:
+    def _membership(self, record: InboundRecord) -> None:
+        """A citizen who blocked the bot or unfollowed the OA cannot be messaged until they return."""
         with self.session_factory() as session:
-            self._settle(session, record_id, state)
+            if record.kind == MessageKind.UNFOLLOW.value:
+                conversation = SqlConversationRepository(session).get(record.conversation_id)
+                conversation.unreachable, conversation.unreachable_reason = (
+                    True,
+                    "unfollowed or blocked the bot",
+                )
+            self._settle(session, record.id, SKIPPED)
             session.commit()
 
     def _settle(self, session: Session, record_id: int, state: str) -> None:

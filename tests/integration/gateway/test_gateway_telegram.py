@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 
 from sqlalchemy import func, select
 
-from backend.adapters.db.gateway_models import InboundRecord
+from backend.adapters.db.gateway_models import Conversation, InboundRecord
+from backend.entrypoints import telegram_cli
 from tests.fakes import telegram_updates as tg
 from tests.integration.gateway.conftest import GatewayStack, telegram_post, texts_to, wait_for
 
@@ -100,3 +105,46 @@ def test_start_and_unsupported_messages(gateway_stack: GatewayStack) -> None:
     assert "chỉ hiểu tin nhắn chữ, hình ảnh và vị trí" in texts[1]
     assert "tin nhắn đã sửa" in texts[2]
     assert gateway_stack.rasa.messages_from("telegram:71006") == ["/greet"]
+
+
+def test_blocking_the_bot_makes_the_citizen_unreachable_until_they_return(
+    gateway_stack: GatewayStack,
+) -> None:
+    telegram_post(gateway_stack, tg.blocked_update(71007))
+    wait_for(lambda: _unreachable(gateway_stack, "71007"))
+    telegram_post(gateway_stack, tg.blocked_update(71007, blocked=False))
+
+    wait_for(lambda: not _unreachable(gateway_stack, "71007"))
+    assert gateway_stack.rasa.messages_from("telegram:71007") == []
+
+
+def _unreachable(stack: GatewayStack, user_id: str) -> bool:
+    rows = stack.query(select(Conversation.unreachable).where(Conversation.channel_user_id == user_id))
+    return bool(rows and rows[0][0])
+
+
+def test_cli_registers_the_webhook_with_the_secret(gateway_stack: GatewayStack) -> None:
+    settings = gateway_stack.settings.model_copy(update={"public_base_url": "https://ioc.example.vn"})
+
+    telegram_cli.set_webhook(settings)
+
+    assert gateway_stack.telegram.webhook["url"] == "https://ioc.example.vn/webhooks/telegram"
+    assert gateway_stack.telegram.webhook["secret_token"] == settings.telegram_webhook_secret
+
+
+def test_polling_feeds_the_same_pipeline(gateway_stack: GatewayStack) -> None:
+    settings, api = gateway_stack.settings, gateway_stack.telegram
+    env = os.environ | {
+        "DATABASE_URL": settings.database_url, "RASA_URL": settings.rasa_url, "REDIS_URL": "",
+        "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url,
+        "MEDIA_DIR": str(settings.media_dir),
+    }  # fmt: skip
+    poller = subprocess.Popen([sys.executable, "-m", "backend.entrypoints.cli", "telegram-poll"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        gateway_stack.telegram.push_update(tg.text_update(71008, "qua polling"))
+        assert wait_for(lambda: texts_to(gateway_stack, 71008), timeout=30) == ["Bot đã nhận: qua polling"]
+    finally:
+        poller.send_signal(signal.SIGTERM)
+        poller.wait(timeout=20)
+    assert gateway_stack.rasa.messages_from("telegram:71008") == ["qua polling"]
