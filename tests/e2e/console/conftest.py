@@ -11,7 +11,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-from browser_kit import ACCOUNTS, CHROMIUM_ARGS, PASSWORD, WEBHOOK_SECRET, ServerThread, free_port
+from browser_kit import (
+    ACCOUNTS,
+    CHROMIUM_ARGS,
+    PASSWORD,
+    WEBHOOK_SECRET,
+    ServerThread,
+    free_port,
+    isolated_database,
+)
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from backend.bootstrap import Container, bootstrap
@@ -39,12 +47,22 @@ def port() -> int:
 
 
 @pytest.fixture(scope="session")
+def console_database_url(database_url: str) -> Iterator[str]:
+    """The browser suite's own database (its outbox worker must not take other suites' rows)."""
+    with isolated_database(database_url, "ioc_e2e_console") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def settings(
-    database_url: str, tmp_path_factory: pytest.TempPathFactory, telegram: FakeTelegramServer, port: int
+    console_database_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    telegram: FakeTelegramServer,
+    port: int,
 ) -> Settings:
     """Settings of the app under test."""
     return Settings(
-        database_url=database_url,
+        database_url=console_database_url,
         service_token=SERVICE_TOKEN,
         secret_key="e2e-console-secret",
         media_dir=tmp_path_factory.mktemp("console-media"),
@@ -103,9 +121,9 @@ def api(base_url: str) -> Iterator[httpx.Client]:
         yield client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Debian chromium."""
+    """Debian chromium, per module: other suites start Playwright's sync API of their own."""
     if not CHROMIUM.exists():
         pytest.fail("Debian chromium is missing at /usr/bin/chromium")
     with sync_playwright() as playwright:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from browser_kit import file_ticket, log_in, marker
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from backend.adapters.db.models import Ticket
 from backend.bootstrap import Container
+from backend.domain.sla import LOCAL_TZ
 
 
 def test_dashboard_draws_charts_and_numbers_match(
@@ -15,9 +18,14 @@ def test_dashboard_draws_charts_and_numbers_match(
 ) -> None:
     for area in ("Tân Thạnh", "Cẩm Châu", "Tân Thạnh"):
         file_ticket(api, f"Đèn đường hỏng {marker()}", area=area, category="infrastructure")
+    today = datetime.now(LOCAL_TZ).date()  # the dashboard's default period: the last 60 days
+    period = (
+        Ticket.created_at >= datetime.combine(today - timedelta(days=59), time.min, LOCAL_TZ),
+        Ticket.created_at < datetime.combine(today + timedelta(days=1), time.min, LOCAL_TZ),
+    )
     with container.session_factory() as session:
-        total = session.scalar(select(func.count()).select_from(Ticket))
-        infra = session.scalar(select(func.count()).where(Ticket.category_code == "infrastructure"))
+        total = session.scalar(select(func.count()).where(*period))
+        infra = session.scalar(select(func.count()).where(*period, Ticket.category_code == "infrastructure"))
     log_in(page, base_url, accounts["leader"])
     expect(page).to_have_url(base_url + "/console/dashboard")
     expect(page.locator("body")).to_have_attribute("data-charts-ready", "true")

@@ -3,22 +3,17 @@ database for the demo data set (so its tickets never mix with other suites' coun
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from console_ui_kit import PASSWORD
 from fastapi.testclient import TestClient
-from psycopg import sql
-from sqlalchemy.engine import make_url
 
-from backend.adapters.db.migrate import upgrade
 from backend.bootstrap import Container
 from backend.entrypoints.app import create_app
 from backend.services.user_service import UserService
 from backend.settings import Settings
-from tests.conftest import _libpq, load_reference
+from tests.e2e.console.browser_kit import isolated_database
 
 ACCOUNTS = {
     "officer": ("ui.canbo", "Lê Văn Cán Bộ", "officer", "tam_ky_environment"),
@@ -45,15 +40,5 @@ def browser_like(backend_container: Container) -> TestClient:
 @pytest.fixture(scope="session")
 def demo_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Settings on a database of its own, migrated, with the reference data loaded."""
-    name = f"ioc_demo_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(_libpq(database_url), autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
-        settings = Settings(database_url=url, media_dir=tmp_path_factory.mktemp("demo-media"), redis_url=None)
-        load_reference(url)
-        yield settings
-    finally:
-        with psycopg.connect(_libpq(database_url), autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with isolated_database(database_url, "ioc_demo") as url:
+        yield Settings(database_url=url, media_dir=tmp_path_factory.mktemp("demo-media"), redis_url=None)
