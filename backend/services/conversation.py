@@ -12,7 +12,6 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,7 +25,8 @@ from backend.adapters.notifiers.senders import ChannelSenders
 from backend.adapters.rasa_client import BotReply, RasaClient, RasaUnavailable
 from backend.services.delivery import DeliveryService
 from backend.services.inbound import notice_row
-from channels import Button, Channel, ChannelError, InboundMessage, MessageKind, resolve_choice
+from backend.services.inbound_media import InboundMedia
+from channels import Button, Channel, ChannelError, MessageKind, resolve_choice
 from channels._media import mask_id
 
 logger = logging.getLogger(__name__)
@@ -52,8 +52,7 @@ class ConversationProcessor:
         self.session_factory = session_factory
         self.rasa = rasa
         self.delivery = delivery
-        self.senders = senders
-        self.media = media
+        self.photos = InboundMedia(senders, media)
         self.clock = clock
         self.ack_timeout = ack_timeout
         self.lease = lease
@@ -117,9 +116,10 @@ class ConversationProcessor:
     async def _metadata(self, record: InboundRecord) -> dict[str, Any]:
         details = record.details or {}
         if "media_urls" not in details:
-            details = {**details, "media_urls": await self._fetch_photos(record)}
+            details = {**details, "media_urls": await self.photos.fetch(record)}
             self._save_details(record.id, details)
-        await self._answer_callback(record)
+        if record.attempts == 0:
+            await self.photos.answer_callback(record)
         metadata = {
             "channel": record.channel,
             "channel_user_id": record.channel_user_id,
@@ -129,36 +129,6 @@ class ConversationProcessor:
             "longitude": details.get("longitude"),
         }
         return {key: value for key, value in metadata.items() if value is not None}
-
-    async def _fetch_photos(self, record: InboundRecord) -> list[str]:
-        details = record.details or {}
-        refs, urls = tuple(details.get("photo_refs") or ()), tuple(details.get("photo_urls") or ())
-        if not refs and not urls:
-            return []
-        if record.channel == Channel.WEBCHAT.value:
-            return [url for url in urls if self._is_our_media(url)]
-        message = InboundMessage(Channel(record.channel), record.channel_user_id, record.message_id,
-                                 MessageKind.PHOTO, photo_refs=refs, photo_urls=urls)  # fmt: skip
-        adapter = self.senders.telegram if record.channel == Channel.TELEGRAM.value else self.senders.zalo
-        if adapter is None:
-            return []
-        stored = await adapter.download_photos(message)
-        return [self.media.url_of(Path(path).name) for path in stored.photo_paths]
-
-    def _is_our_media(self, url: str) -> bool:
-        try:
-            self.media.find(url)
-        except Exception:
-            return False
-        return True
-
-    async def _answer_callback(self, record: InboundRecord) -> None:
-        callback_id = (record.details or {}).get("callback_id")
-        if callback_id and self.senders.telegram is not None and record.attempts == 0:
-            try:
-                await self.senders.telegram.bot.answer_callback_query(callback_id)
-            except Exception:
-                logger.info("answerCallbackQuery failed", exc_info=True)
 
     def _resolve_choice(self, record: InboundRecord) -> str:
         """Zalo shows buttons as numbered choices: map "2" back to the second button's payload."""

@@ -108,3 +108,4 @@ class RedisFanOut(InProcessFanOut):
             self._listener.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._listener
+        await self._redis.aclose()

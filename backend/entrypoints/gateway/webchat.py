@@ -13,7 +13,6 @@ from fastapi import (
     File,
     Form,
     HTTPException,
-    Request,
     UploadFile,
     WebSocket,
     WebSocketDisconnect,
@@ -52,7 +51,6 @@ def widget_loader() -> FileResponse:
 
 @router.post("/upload")
 async def upload_photo(
-    request: Request,
     gateway: GatewayDep,
     file: Annotated[UploadFile, File()],
     session_id: Annotated[str, Form()],
@@ -60,6 +58,8 @@ async def upload_photo(
     """Store a photo (JPEG/PNG/GIF/WebP, at most PHOTO_MAX_BYTES) and return its URL."""
     if not ID_PATTERN.fullmatch(session_id):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "invalid session_id")
+    if await run_in_threadpool(gateway.limiter.verdict, f"upload:{session_id}") != "ok":
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many uploads; wait a minute")
     media = gateway.container.media
     data = await file.read(media.max_bytes + 1)
     try:

@@ -83,6 +83,13 @@ def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
     raise AssertionError("condition not met in time")
 
 
+def fresh_rate_window() -> None:
+    """Rate limits count per clock minute: start a burst well inside one."""
+    into_minute = time.time() % 60
+    if into_minute > 50:
+        time.sleep(60.5 - into_minute)
+
+
 def later(seconds: float) -> datetime:
     """A time in the future, for worker passes that must see backed-off rows as due."""
     return utcnow() + timedelta(seconds=seconds)

@@ -17,7 +17,13 @@ from backend.entrypoints.app import create_app
 from backend.settings import Settings
 from tests.conftest import TEST_SERVICE_TOKEN
 from tests.fakes import telegram_updates as tg
-from tests.integration.gateway.conftest import GatewayStack, telegram_post, texts_to, wait_for
+from tests.integration.gateway.conftest import (
+    GatewayStack,
+    fresh_rate_window,
+    telegram_post,
+    texts_to,
+    wait_for,
+)
 
 AUTH = {"Authorization": f"Bearer {TEST_SERVICE_TOKEN}"}
 
@@ -109,6 +115,7 @@ def _citizen_messages(stack: GatewayStack, code: str) -> list[str]:
 
 
 def test_a_flooding_sender_gets_one_polite_reply(gateway_stack: GatewayStack) -> None:
+    fresh_rate_window()
     for number in range(23):
         telegram_post(gateway_stack, tg.text_update(74003, f"tin {number}"))
     wait_for(lambda: len(gateway_stack.rasa.messages_from("telegram:74003")) == 20)

@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.testclient import WebSocketTestSession
 
-from tests.integration.gateway.conftest import GatewayStack
+from tests.integration.gateway.conftest import GatewayStack, fresh_rate_window
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -96,3 +96,18 @@ def test_the_page_and_the_widget_are_served(gateway_stack: GatewayStack) -> None
     assert page.status_code == 200 and 'lang="vi"' in page.text and "Chia sẻ vị trí" in page.text
     assert widget.headers["content-type"].startswith("text/javascript") and "iframe" in widget.text
     assert "innerHTML" not in script.text and "textContent" in script.text
+
+
+def test_uploads_are_rate_limited(gateway_stack: GatewayStack) -> None:
+    fresh_rate_window()
+    statuses = [
+        gateway_stack.client.post(
+            "/chat/upload",
+            files={"file": ("a.png", PNG, "image/png")},
+            data={"session_id": "wtest-uploads-1"},
+        ).status_code  # fmt: skip
+        for _ in range(gateway_stack.settings.rate_limit_per_minute + 1)
+    ]
+
+    assert statuses[:-1] == [200] * gateway_stack.settings.rate_limit_per_minute
+    assert statuses[-1] == 429
