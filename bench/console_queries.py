@@ -1,0 +1,204 @@
+"""Console inbox and statistics at 100k and 1M generated tickets: the query services, the HTTP
+pages of a signed-in dispatcher, and the same queries without the console's indexes (baseline)."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import httpx
+from backend_env import bench_database, connect, sample, summary_ms, table
+from backend_server import backend
+from console_data import generate
+from console_explain import explain
+
+from backend.adapters.db.base import utcnow
+from backend.adapters.db.engine import make_engine, make_session_factory
+from backend.domain.access import Principal, Role
+from backend.domain.sla import LOCAL_TZ
+from backend.services.statistics import Statistics, StatsQuery
+from backend.services.ticket_filters import TicketFilter
+from backend.services.ticket_queries import Sort, TicketQueries
+from backend.services.user_service import UserService
+
+CONSOLE_INDEXES = ("ix_tickets_department_created", "ix_tickets_category_created",
+                   "ix_tickets_unit_created", "ix_tickets_search_trgm")  # fmt: skip
+PASSWORD = "Bench-dispatcher-2026"
+OPEN = ("new", "assigned", "in_progress")
+BUDGET_S = 15.0
+
+
+@dataclass(frozen=True)
+class ListCase:
+    name: str
+    filter: TicketFilter
+    query: str  # the same filter as the /console query string
+    sort: Sort = Sort()
+
+
+def list_cases(url: str) -> list[ListCase]:
+    """Typical inbox views: default, open work, one department, category + ward, overdue, recent, text."""
+    with connect(url) as db:
+        department = db.execute(
+            "SELECT department_code FROM tickets GROUP BY 1 ORDER BY count(*) DESC"
+        ).fetchone()
+        unit = db.execute("SELECT unit_code FROM tickets WHERE unit_code IS NOT NULL LIMIT 1").fetchone()
+        code = db.execute(
+            "SELECT code FROM tickets ORDER BY id LIMIT 1 OFFSET (SELECT count(*) / 2 FROM tickets)"
+        ).fetchone()
+    week = _today() - timedelta(days=6)
+    dep, ward, ticket = department[0], unit[0], code[0]
+    return [
+        ListCase("default: all, newest first", TicketFilter(), ""),
+        ListCase("open statuses", TicketFilter(statuses=OPEN), "status=" + ",".join(OPEN)),
+        ListCase("department + assigned", TicketFilter(statuses=("assigned",), departments=(dep,)),
+                 f"status=assigned&department={dep}"),
+        ListCase("category + ward", TicketFilter(categories=("environment",), units=(ward,)),
+                 f"category=environment&unit={ward}"),
+        ListCase("overdue, by deadline", TicketFilter(overdue=True), "overdue=true&sort=due_at&order=asc",
+                 Sort("due_at", descending=False)),
+        ListCase("last 7 days", TicketFilter(created_from=week), f"from={week.isoformat()}"),
+        ListCase("text 'cong thoat nuoc'", TicketFilter(text="cong thoat nuoc"), "q=cong+thoat+nuoc"),
+        ListCase("text: a ticket code", TicketFilter(text=ticket), f"q={ticket}"),
+    ]  # fmt: skip
+
+
+def stats_cases(url: str) -> list[tuple[str, StatsQuery, str]]:
+    """The dashboard's default (60 days), a year by month, and one department."""
+    today = _today()
+    with connect(url) as db:
+        department = db.execute(
+            "SELECT department_code FROM tickets GROUP BY 1 ORDER BY count(*) DESC"
+        ).fetchone()
+    start60, start365 = today - timedelta(days=59), today - timedelta(days=364)
+    return [
+        ("dashboard default: 60 days by day", StatsQuery(start60, today), ""),
+        ("one year by month", StatsQuery(start365, today, bucket="month"),
+         f"from={start365.isoformat()}&to={today.isoformat()}&bucket=month"),
+        ("one department, 60 days", StatsQuery(start60, today, department=department[0]),
+         f"department={department[0]}"),
+    ]  # fmt: skip
+
+
+def _today() -> date:
+    return datetime.now(LOCAL_TZ).date()
+
+
+def _services(url: str) -> tuple[TicketQueries, Statistics, Any]:
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    return TicketQueries(factory, utcnow), Statistics(factory, utcnow), engine
+
+
+def measure_services(url: str, iterations: int, budget: float = BUDGET_S) -> dict[str, dict[str, float]]:
+    """p50/p95 of every list and statistics case through the query services."""
+    queries, stats, engine = _services(url)
+    dispatcher = Principal(1, "bench", "Bench", Role.DISPATCHER, None)
+    results: dict[str, dict[str, float]] = {}
+    try:
+        for case in list_cases(url):
+            call = lambda c=case: queries.list(dispatcher, c.filter, c.sort, 1, 25)  # noqa: E731
+            results["list: " + case.name] = summary_ms(sample(call, iterations, budget, warmup=1))
+        for name, query, _ in stats_cases(url):
+            call = lambda q=query: stats.compute(dispatcher, q)  # noqa: E731
+            results["stats: " + name] = summary_ms(sample(call, iterations, budget, warmup=1))
+    finally:
+        engine.dispose()
+    return results
+
+
+def measure_http(url: str, iterations: int) -> dict[str, dict[str, float]]:
+    """Round-trip time over loopback (keep-alive) of /console and /console/dashboard."""
+    _create_dispatcher(url)
+    cases = list_cases(url)
+    pages = [("/console " + c.name, "/console?" + c.query) for c in cases[:3] + cases[6:7]]
+    pages += [
+        ("/console/dashboard " + name, "/console/dashboard?" + qs) for name, _, qs in stats_cases(url)[:2]
+    ]
+    results: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as media:
+        env = {"DATABASE_URL": url, "SECRET_KEY": "bench-secret-key", "MEDIA_DIR": media, "REDIS_URL": ""}
+        with backend(env) as base, httpx.Client(base_url=base, timeout=120) as http:
+            login = http.post(
+                "/api/v1/auth/login", json={"username": "bench.dispatcher", "password": PASSWORD}
+            )
+            login.raise_for_status()
+            for name, path in pages:
+                results[name] = summary_ms(
+                    sample(lambda p=path: _get(http, p), iterations, BUDGET_S, warmup=1)
+                )
+    return results
+
+
+def _create_dispatcher(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        users = UserService(make_session_factory(engine))
+        users.create("bench.dispatcher", PASSWORD, "Điều phối viên", Role.DISPATCHER.value)
+    finally:
+        engine.dispose()
+
+
+def _get(http: httpx.Client, path: str) -> None:
+    answer = http.get(path)
+    if answer.status_code != 200:
+        raise RuntimeError(f"GET {path} answered {answer.status_code}")
+
+
+def without_console_indexes(url: str, iterations: int) -> dict[str, dict[str, float]]:
+    """The baseline: the same service queries with the console migration's indexes dropped."""
+    with connect(url) as db:
+        found = db.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'tickets' "
+                           "AND indexname = ANY(%s)", [list(CONSOLE_INDEXES)]).fetchall()  # fmt: skip
+        for name, _ in found:
+            db.execute(f'DROP INDEX "{name}"')
+        db.execute("ANALYZE tickets")
+    try:
+        return measure_services(url, iterations, budget=BUDGET_S / 2)
+    finally:
+        with connect(url) as db:
+            for _, definition in found:
+                db.execute(definition)
+            db.execute("ANALYZE tickets")
+
+
+def explain_slow(url: str, total: int) -> None:
+    """Print the plans of the default inbox, the free-text search and the default dashboard."""
+    queries, stats, engine = _services(url)
+    dispatcher = Principal(1, "bench", "Bench", Role.DISPATCHER, None)
+    cases = list_cases(url)
+    try:
+        for case in (cases[0], cases[6]):
+            call = lambda c=case: queries.list(dispatcher, c.filter, c.sort, 1, 25)  # noqa: E731
+            explain(engine, call, f"list {case.name} at {total:,} tickets")
+        name, query, _ = stats_cases(url)[0]
+        explain(engine, lambda: stats.compute(dispatcher, query), f"stats {name} at {total:,} tickets")
+    finally:
+        engine.dispose()
+
+
+def run(scales: list[int], iterations: int, explain_plans: bool = False) -> None:
+    """Generate each scale, measure, and print one table per scale (and the plans if asked)."""
+    with bench_database() as url:
+        for total in scales:
+            generate(url, total)
+            if explain_plans:
+                explain_slow(url, total)
+            services = measure_services(url, iterations)
+            baseline = without_console_indexes(url, max(3, iterations // 5))
+            http = measure_http(url, iterations)
+            _print(total, services, baseline, http)
+            with connect(url) as db:  # the next scale starts from an empty users table
+                db.execute("DELETE FROM users")
+
+
+def _print(total: int, services: dict[str, Any], baseline: dict[str, Any], http: dict[str, Any]) -> None:
+    rows = [[name, f["p50"], f["p95"], baseline[name]["p50"], baseline[name]["p95"], f["n"]]
+            for name, f in services.items()]  # fmt: skip
+    headers = ["query", "p50", "p95", "baseline p50 (no console indexes)", "baseline p95", "runs"]
+    table(f"Console query services at {total:,} tickets (ms)", headers, rows)
+    rows = [[name, f["p50"], f["p95"], f["n"]] for name, f in http.items()]
+    table(f"Console pages over HTTP at {total:,} tickets (ms, signed-in dispatcher, keep-alive)",
+          ["page", "p50", "p95", "runs"], rows)  # fmt: skip

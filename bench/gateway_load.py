@@ -1,0 +1,126 @@
+"""Shared by the gateway benchmarks: fakes of the platforms, gateway settings, a silent Rasa,
+signed webhook requests, and an async load generator."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from backend_env import LOOPBACK
+
+from tests.fakes import FakeTelegramServer, FakeZaloServer
+from tests.fakes.telegram_updates import text_update
+from tests.fakes.zalo_webhooks import sign, text_event
+
+WEBHOOK_SECRET = "bench-webhook-secret"
+OA_SECRET_KEY = "bench-oa-secret"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@dataclass(frozen=True)
+class Request:
+    path: str
+    body: bytes
+    headers: dict[str, str]
+
+
+class SilentRasa:
+    """Accepts connections and never answers: forwarding starts and waits, no reply is produced."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server((LOOPBACK, 0), backlog=1024)
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def base_url(self) -> str:
+        """Where RASA_URL points."""
+        return f"http://{LOOPBACK}:{self.server.getsockname()[1]}"
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                self.held.append(self.server.accept()[0])
+            except OSError:
+                return
+
+    def close(self) -> None:
+        """Close the listening socket and every held connection."""
+        self.server.close()
+        for connection in self.held:
+            connection.close()
+
+
+@contextmanager
+def platforms() -> Iterator[tuple[FakeTelegramServer, FakeZaloServer]]:
+    """The fake Telegram and Zalo APIs, running in threads of this process."""
+    with FakeTelegramServer() as telegram, FakeZaloServer() as zalo:
+        yield telegram, zalo
+
+
+def gateway_env(url: str, media: Path, telegram: FakeTelegramServer, zalo: FakeZaloServer,
+                rasa_url: str, **extra: str) -> dict[str, str]:  # fmt: skip
+    """Environment of a backend process with both channels on, pointed at the fakes."""
+    return {
+        "DATABASE_URL": url, "MEDIA_DIR": str(media), "REDIS_URL": os.environ.get("REDIS_URL", DEFAULT_REDIS_URL),
+        "RASA_URL": rasa_url, "RATE_LIMIT_PER_MINUTE": "1000000000", "PUBLIC_BASE_URL": "http://127.0.0.1",
+        "TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "TELEGRAM_API_BASE_URL": telegram.base_url, "ZALO_APP_ID": zalo.app_id,
+        "ZALO_APP_SECRET": zalo.app_secret, "ZALO_OA_SECRET_KEY": OA_SECRET_KEY,
+        "ZALO_ACCESS_TOKEN": zalo.access_token, "ZALO_REFRESH_TOKEN": zalo.refresh_token,
+        "ZALO_API_BASE_URL": zalo.base_url, "ZALO_OAUTH_BASE_URL": zalo.base_url,
+        "ZALO_TOKEN_FILE": str(media / "zalo_tokens.json"), **extra,
+    }  # fmt: skip
+
+
+def telegram_request(chat_id: int, text: str) -> Request:
+    """A Telegram text Update with the right secret header."""
+    body = json.dumps(text_update(chat_id, text), ensure_ascii=False).encode()
+    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+    return Request("/webhooks/telegram", body, headers)
+
+
+def zalo_request(app_id: str, user_id: str, text: str) -> Request:
+    """A signed Zalo user_send_text event."""
+    body, headers = sign(text_event(app_id, user_id, text), app_id, OA_SECRET_KEY)
+    return Request("/webhooks/zalo", body, headers)
+
+
+async def _blast(base: str, requests: list[Request], concurrency: int) -> tuple[float, list[float], int]:
+    pending = iter(requests)
+    latencies: list[float] = []
+    failures = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    async def client(http: httpx.AsyncClient) -> None:
+        nonlocal failures
+        for request in pending:
+            start = time.perf_counter()
+            answer = await http.post(request.path, content=request.body, headers=request.headers)
+            latencies.append(time.perf_counter() - start)
+            failures += answer.status_code != 200
+
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+        start = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - start
+    return elapsed, latencies, failures
+
+
+def blast(base: str, requests: list[Request], concurrency: int) -> tuple[float, list[float], int]:
+    """POST every request with `concurrency` concurrent clients; (seconds, latencies, non-200 count)."""
+    return asyncio.run(_blast(base, requests, concurrency))
+
+
+def stack() -> ExitStack:
+    """An exit stack (re-exported for the parts)."""
+    return ExitStack()
