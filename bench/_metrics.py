@@ -16,12 +16,16 @@ def canonical_intent(name: str | None) -> str:
 
 
 def intent_scores(gold: list[str], predicted: list[str]) -> dict:
-    """Accuracy and macro-F1 (over the union of gold and predicted labels) for one set."""
+    """Accuracy and macro-F1 for one set; the macro average runs over the gold intents.
+
+    A wrong prediction (a fallback included) already costs the true intent's recall and the
+    predicted intent's precision; a label that is only ever predicted adds no class of its own.
+    """
     if not gold:
         return {"n": 0, "accuracy": None, "macro_f1": None}
     correct = sum(g == p for g, p in zip(gold, predicted, strict=True))
     per_label = per_label_f1(gold, predicted)
-    macro = sum(row["f1"] for row in per_label.values()) / len(per_label)
+    macro = sum(per_label[label]["f1"] for label in set(gold)) / len(set(gold))
     return {"n": len(gold), "accuracy": correct / len(gold), "macro_f1": macro}
 
 

@@ -127,7 +127,7 @@ def render(results: list[dict], header: list[str], checks: list[str]) -> str:
         intent_table(results),
         "### Intent F1 per intent",
         per_intent_table(results),
-        "### Entities (exact span; value = normalised value matches)",
+        "### Entities (exact span)",
         entity_table(results),
         "### Cost",
         cost_table(results),
