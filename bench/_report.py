@@ -113,14 +113,21 @@ def machine() -> dict:
     }
 
 
+NLU_INPUTS = ("config.yml", "nlu_data", "bot/components", "bench/data")
+
+
 def _git_commit() -> str | None:
+    """HEAD, marked "+changes" when the NLU config, data or held-out set differ from it."""
     try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
-        )
+        head = _git("rev-parse", "--short", "HEAD")
+        changed = _git("status", "--porcelain", "--", *NLU_INPUTS)
     except OSError:
         return None
-    return out.stdout.strip() or None
+    return (head + (" +changes" if changed else "")) or None
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True).stdout.strip()
 
 
 def write_json(payload: dict, path: Path) -> Path:

@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def compare(args: argparse.Namespace, workdir: Path) -> tuple[str, dict]:
     """Train and score every system; returns the Markdown report and the JSON payload."""
-    started = time.perf_counter()
+    started, env = time.perf_counter(), machine()  # the commit the data and config come from
     train, test = load_rasa_nlu(args.data), load_rasa_nlu(args.heldout)
     systems = build_systems(args, workdir)
     results = []
@@ -164,9 +164,11 @@ def compare(args: argparse.Namespace, workdir: Path) -> tuple[str, dict]:
         print(f"[bench-nlu] {system.name}: training and parsing …", file=sys.stderr, flush=True)
         run = run_system(system, TrainSet(args.data, train), test, workdir / system.name, args.warmup)
         results.append(score_run(run, test))
-    env, overlap, checks = machine(), leaked(train, test), target_checks(results)
+    env["load_average_at_end"] = machine()["load_average_1_5_15"]
+    overlap, checks = leaked(train, test), target_checks(results)
     header = [
-        f"Run {env['date']} on {env['cpus']} CPUs (1-min load {env['load_average_1_5_15'][0]:.1f}), "
+        f"Run {env['date']} on {env['cpus']} CPUs (1-min load at the end "
+        f"{env['load_average_at_end'][0]:.1f}), "
         f"commit {env['commit']}; {len(train)} training examples, {len(test)} held-out; "
         f"DIET epochs: {_epochs_note(systems)}; wall time {time.perf_counter() - started:.0f} s."
     ]
