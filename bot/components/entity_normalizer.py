@@ -15,6 +15,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from .area_gazetteer import AreaGazetteer
+from .area_names import matching_key
 from .ticket_codes import normalize_ticket_code
 
 logger = logging.getLogger(__name__)
@@ -83,13 +84,21 @@ class EntityValueNormalizer(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         """Rewrite entity values in place; start/end keep pointing into the original text."""
         for message in messages:
-            for entity in message.get(ENTITIES) or []:
+            entities = [e for e in message.get(ENTITIES) or [] if not self._only_a_type_word(e)]
+            for entity in entities:
                 self._normalize(entity)
+            message.set(ENTITIES, entities, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Training data passes through unchanged."""
         return training_data
+
+    def _only_a_type_word(self, entity: dict[str, Any]) -> bool:
+        """An `area` that is just "tp" or "phường" names no place."""
+        value = entity.get("value")
+        is_area = entity.get("entity") == self._config["area_entity"]
+        return is_area and isinstance(value, str) and not matching_key(value)
 
     def _normalize(self, entity: dict[str, Any]) -> None:
         name, value = entity.get("entity"), entity.get("value")

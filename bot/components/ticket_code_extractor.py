@@ -39,18 +39,23 @@ class TicketCodeExtractor(GraphComponent):
         return cls(config)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Add ticket_id entities for code spans not already covered by an entity."""
+        """Add ticket_id entities for code spans; a code span is never another kind of entity."""
         for message in messages:
             entities = list(message.get(ENTITIES) or [])
             for match in STRONG_PATTERN.finditer(message.get(TEXT) or ""):
-                if not any(_overlaps(e, match.start(), match.end()) for e in entities):
-                    entities.append(self._entity(match))
+                if any(self._is_ticket(e) and _overlaps(e, *match.span()) for e in entities):
+                    continue
+                entities = [e for e in entities if not _overlaps(e, *match.span())]
+                entities.append(self._entity(match))
             message.set(ENTITIES, entities, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Training data passes through unchanged."""
         return training_data
+
+    def _is_ticket(self, entity: dict[str, Any]) -> bool:
+        return entity.get("entity") == self.entity
 
     def _entity(self, match: Any) -> dict[str, Any]:
         return {

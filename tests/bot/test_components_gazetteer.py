@@ -100,3 +100,14 @@ def test_gazetteer_covers_both_pilot_towns_old_and_new(gazetteer_data):
     names = set(gazetteer.aliases.values())
     assert {"Minh An", "Cẩm Châu", "Cẩm Thanh", "An Mỹ", "Tân Thạnh", "Tam Thăng"} <= names
     assert {"Hội An", "Hội An Đông", "Hội An Tây", "Tam Kỳ", "Bàn Thạch", "Hương Trà", "Quảng Phú"} <= names
+
+
+def test_an_area_that_is_only_a_type_word_is_dropped(entity_normalizer):
+    text = "rac o tp tam ky"
+    found = [
+        {"entity": "area", "start": 6, "end": 8, "value": "tp"},
+        {"entity": "area", "start": 9, "end": 15, "value": "tam ky"},
+    ]
+    message = Message({"text": text, "entities": found})
+    entity_normalizer.process([message])
+    assert [e["value"] for e in message.get("entities")] == ["Tam Kỳ"]

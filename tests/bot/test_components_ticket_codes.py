@@ -52,3 +52,14 @@ def test_extractor_finds_codes_the_model_missed():
     extractor.process([message])
     values = sorted(text[e["start"] : e["end"]] for e in message.get("entities"))
     assert values == ["#12", "PA-2026-000045"]
+
+
+def test_extractor_turns_a_code_mistaken_for_another_entity_into_a_ticket_id():
+    extractor = TicketCodeExtractor(TicketCodeExtractor.get_default_config())
+    text = "cho hỏi mã 000123 xử lý chưa"
+    start = text.index("000123")
+    wrong = {"entity": "rating", "start": start, "end": start + 6, "value": "000123"}
+    message = Message({"text": text, "entities": [wrong]})
+    extractor.process([message])
+    [entity] = message.get("entities")
+    assert entity["entity"] == "ticket_id" and text[entity["start"] : entity["end"]] == "mã 000123"
