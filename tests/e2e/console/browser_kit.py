@@ -6,19 +6,12 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import httpx
-import psycopg
 import uvicorn
 from playwright.sync_api import Page
-from psycopg import sql
-from sqlalchemy.engine import make_url
-
-from backend.adapters.db.migrate import upgrade
-from tests.conftest import _libpq, load_reference
 
 PASSWORD = "mat-khau-trinh-duyet-2026"
 WEBHOOK_SECRET = "e2e-console-webhook-secret"
@@ -39,25 +32,6 @@ ACCOUNTS = {
     "leader": ("e2e.lanhdao", "Đặng Văn Lãnh Đạo", "leader", None),
     "locked": ("e2e.khoa", "Phạm Văn Khóa", "officer", TAM_KY_ENV),
 }
-
-
-@contextmanager
-def isolated_database(server_url: str, prefix: str) -> Iterator[str]:
-    """A database of its own on the server of `server_url`, migrated with the reference data loaded.
-
-    The console's suites run the outbox worker and seed demo data: on the shared session
-    database they would take other suites' outbox rows and change their counts."""
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(_libpq(server_url), autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
-        load_reference(url)
-        yield url
-    finally:
-        with psycopg.connect(_libpq(server_url), autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def free_port() -> int:

@@ -18,7 +18,6 @@ from browser_kit import (
     WEBHOOK_SECRET,
     ServerThread,
     free_port,
-    isolated_database,
 )
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -28,6 +27,7 @@ from backend.entrypoints.workers.runner import run as run_worker
 from backend.services.user_service import UserService
 from backend.settings import Settings
 from tests.fakes import FakeTelegramServer
+from tests.integration.gateway.databases import isolated_database
 
 CHROMIUM = Path("/usr/bin/chromium")
 SERVICE_TOKEN = "e2e-console-service-token"
@@ -47,9 +47,9 @@ def port() -> int:
 
 
 @pytest.fixture(scope="session")
-def console_database_url(database_url: str) -> Iterator[str]:
+def console_database_url() -> Iterator[str]:
     """The browser suite's own database (its outbox worker must not take other suites' rows)."""
-    with isolated_database(database_url, "ioc_e2e_console") as url:
+    with isolated_database("ioc_e2e_console") as url:
         yield url
 
 

@@ -13,7 +13,7 @@ from backend.bootstrap import Container
 from backend.entrypoints.app import create_app
 from backend.services.user_service import UserService
 from backend.settings import Settings
-from tests.e2e.console.browser_kit import isolated_database
+from tests.integration.gateway.databases import isolated_database
 
 ACCOUNTS = {
     "officer": ("ui.canbo", "Lê Văn Cán Bộ", "officer", "tam_ky_environment"),
@@ -38,7 +38,7 @@ def browser_like(backend_container: Container) -> TestClient:
 
 
 @pytest.fixture(scope="session")
-def demo_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     """Settings on a database of its own, migrated, with the reference data loaded."""
-    with isolated_database(database_url, "ioc_demo") as url:
+    with isolated_database("ioc_demo") as url:
         yield Settings(database_url=url, media_dir=tmp_path_factory.mktemp("demo-media"), redis_url=None)
