@@ -33,9 +33,14 @@ $(APP_VENV)/.installed: requirements/app.in requirements/app.lock
 setup-browser:
 	@command -v chromium >/dev/null 2>&1 || scripts/install_chromium.sh
 
-# Rasa skips training when the data, config and domain are unchanged since the last model.
+# Rasa skips training when the data, config and domain are unchanged since the last model. It does not
+# see the custom components' code or the data files they read, so a change there forces training.
+TRAIN_INPUTS := bot/components/*.py nlu_data/normalization/* nlu_data/gazetteer/*
 train: setup-bot
-	$(RASA) train --config config.yml --domain $(RASA_DOMAIN) --data $(RASA_DATA) --out models --quiet
+	@h=$$(cat $(TRAIN_INPUTS) | sha256sum | cut -c1-16); force=; \
+	if [ "$$(cat models/.component_inputs 2>/dev/null)" != "$$h" ]; then force=--force; fi; \
+	$(RASA) train --config config.yml --domain $(RASA_DOMAIN) --data $(RASA_DATA) --out models --quiet $$force \
+	&& echo "$$h" > models/.component_inputs
 
 validate: setup-bot
 	$(RASA) data validate --config config.yml --domain $(RASA_DOMAIN) --data $(RASA_DATA) --fail-on-warnings
