@@ -69,6 +69,7 @@ def main() -> None:
         host=settings.backend_host,
         port=settings.backend_port,
         log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=5,  # open console event streams must not hold a shutdown
     )
 
 
