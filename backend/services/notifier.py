@@ -9,6 +9,10 @@ from backend.domain.notifications import NotificationTemplates, format_due
 from backend.services.unit_of_work import AbstractUnitOfWork
 
 
+# Channels we can push messages to. Others (Open311 clients) poll the API for status instead.
+PUSH_CHANNELS = frozenset({"telegram", "zalo", "webchat"})
+
+
 class OutboxNotifier:
     """Render a notification and queue it for the owner and every subscriber."""
 
@@ -30,6 +34,8 @@ class OutboxNotifier:
         """Queue `kind` about `ticket` for the given (channel, user id) pairs."""
         notification = self.templates.render(kind, ticket.code, **{**self._fields(ticket), **fields})
         for channel, user_id in recipients:
+            if channel not in PUSH_CHANNELS:
+                continue
             uow.outbox.add(
                 ticket_id=ticket.id,
                 channel=channel,

@@ -233,3 +233,18 @@ def test_list_filters(api_client: TestClient, api_key: str, service_headers: dic
     assert old.json() == []
     assert_spec_error(api_client.get(f"{BASE}/requests.json", params={"start_date": "hôm qua"}), 400)
     assert_spec_error(api_client.get(f"{BASE}/requests.json", params={"status": "pending"}), 400)
+
+
+def test_open311_requesters_get_no_push_notifications(
+    api_client: TestClient, api_key: str, service_headers: dict[str, str], backend_container: Any
+) -> None:
+    """Open311 clients poll for status; nothing is queued that no channel could deliver."""
+    code = created_id(api_client, api_key)
+    response = api_client.post(
+        f"/api/v1/tickets/{code}/status", json={"status": "in_progress"}, headers=service_headers
+    )
+    assert response.status_code == 200, response.text
+    with backend_container.uow_factory() as uow:
+        ticket = uow.tickets.get(code)
+        assert ticket is not None
+        assert list(uow.outbox.for_ticket(ticket.id)) == []
