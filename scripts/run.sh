@@ -9,11 +9,14 @@ export DATABASE_URL="${DATABASE_URL:-sqlite:///var/ioc.db}"
 export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
 export BACKEND_URL="${BACKEND_URL:-http://127.0.0.1:$BACKEND_PORT}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
-if [ -z "${SERVICE_TOKEN:-}" ]; then
+# Local secrets for the embedded default, made once and kept under var/ (never committed).
+local_secret() {
   mkdir -p var
-  [ -f var/service_token ] || head -c 24 /dev/urandom | base64 | tr -d '/+=' > var/service_token
-  SERVICE_TOKEN=$(cat var/service_token); export SERVICE_TOKEN
-fi
+  [ -f "var/$1" ] || (umask 077; head -c 32 /dev/urandom | base64 | tr -d '/+=' > "var/$1")
+  cat "var/$1"
+}
+[ -n "${SERVICE_TOKEN:-}" ] || { SERVICE_TOKEN=$(local_secret service_token); export SERVICE_TOKEN; }
+[ -n "${SECRET_KEY:-}" ] || { SECRET_KEY=$(local_secret secret_key); export SECRET_KEY; }
 # bot/endpoints.yml names the action server's default address; write a copy for the configured one.
 mkdir -p var
 ENDPOINTS=var/endpoints.yml
