@@ -26,6 +26,7 @@ from backend.entrypoints.api.admin_auth import ConsoleAdminAuth
 from backend.entrypoints.api.errors import install_error_handlers
 from backend.entrypoints.console import console_running, install_console
 from backend.entrypoints.gateway import gateway_running, install_gateway
+from backend.logging_setup import configure_logging
 from backend.settings import Settings, get_settings
 
 
@@ -64,11 +65,13 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 def main() -> None:
     """Serve the app with uvicorn on BACKEND_HOST:BACKEND_PORT."""
     settings = get_settings()
+    configure_logging(settings.log_level)
     uvicorn.run(
         create_app(settings),
         host=settings.backend_host,
         port=settings.backend_port,
         log_level=settings.log_level.lower(),
+        log_config=None,  # keep configure_logging's masking handlers
         timeout_graceful_shutdown=5,  # open console event streams must not hold a shutdown
     )
 

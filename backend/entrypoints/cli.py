@@ -12,6 +12,7 @@ from backend.adapters.db.migrate import upgrade
 from backend.domain.access import Role
 from backend.domain.errors import DomainError
 from backend.entrypoints import demo_cli, telegram_cli
+from backend.logging_setup import configure_logging
 from backend.services.reference_service import ReferenceLoader
 from backend.services.user_service import UserService
 from backend.settings import Settings, get_settings
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--password-env", help="create-admin: environment variable holding the password")
     parser.add_argument("--full-name", help="create-admin: the administrator's full name")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO)
+    configure_logging(logging.INFO)
     if args.command in COMMANDS_WITH_ARGS:
         if not args.username:
             parser.error("create-admin needs --username")

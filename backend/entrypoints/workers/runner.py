@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from backend.bootstrap import bootstrap
 from backend.entrypoints.gateway.wiring import Gateway, build_gateway
+from backend.logging_setup import configure_logging
 from backend.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,5 @@ async def _main() -> None:
 
 def main() -> None:
     """Entry point of `python -m backend.entrypoints.workers`."""
-    logging.basicConfig(
-        level=get_settings().log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(get_settings().log_level)
     asyncio.run(_main())

@@ -1,0 +1,52 @@
+"""Process-wide logging: one format, and citizens' phone numbers and ids masked in every record.
+
+Adapters already log ids through `mask_id`; this filter is the safety net for anything else
+(a library's error message that quotes a URL with a chat id, an exception text with a phone).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+# Vietnamese phone numbers (0xxxxxxxxx, +84xxxxxxxxx, 84xxxxxxxxx, with optional spaces or dots),
+# and long numeric ids (Telegram chat ids, Zalo user ids) that are not ticket codes.
+_PHONE = re.compile(r"(?<![\w-])(?:\+?84|0)(?:[\s.]?\d){9}(?!\d)")
+_LONG_ID = re.compile(r"(?<![\w-])\d{8,20}(?!\d)")
+_TOKEN_IN_URL = re.compile(r"/bot\d+:[\w-]+")
+
+
+def mask_text(text: str) -> str:
+    """Mask phone numbers, long numeric ids and Telegram bot tokens in a log line."""
+    text = _TOKEN_IN_URL.sub("/bot***", text)
+    text = _PHONE.sub(lambda m: _keep_ends(m.group(0)), text)
+    return _LONG_ID.sub(lambda m: _keep_ends(m.group(0)), text)
+
+
+def _keep_ends(value: str) -> str:
+    return f"{value[:2]}***{value[-2:]}"
+
+
+class MaskingFilter(logging.Filter):
+    """Rewrite each record's message with `mask_text` (arguments are merged first)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_text(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+def configure_logging(level: str | int = "INFO") -> None:
+    """Log to stderr with masking on every handler of the root and uvicorn loggers."""
+    logging.basicConfig(level=level, format=LOG_FORMAT)
+    for name in ("", "uvicorn", "uvicorn.error", "uvicorn.access", "httpx", "telegram"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, MaskingFilter) for f in logger.filters):
+            logger.addFilter(MaskingFilter())
+        for handler in logger.handlers:
+            if not any(isinstance(f, MaskingFilter) for f in handler.filters):
+                handler.addFilter(MaskingFilter())
