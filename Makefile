@@ -10,7 +10,7 @@ RASA_DATA := nlu_data bot/data
 RASA_DOMAIN := bot/domain
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup setup-bot setup-app setup-browser train run test test-bot test-app validate test-stories bench bench-nlu bench-backend lint lock clean
+.PHONY: screenshots setup setup-bot setup-app setup-browser train run test test-bot test-app validate test-stories bench bench-nlu bench-backend lint lock clean
 
 setup: setup-bot setup-app
 
@@ -66,6 +66,10 @@ bench-nlu: setup-bot
 
 bench-backend: setup-app
 	$(APP_PY) bench/backend_load.py
+
+# README screenshots of the console from the demo data set (needs PostgreSQL and chromium).
+screenshots: setup-app setup-browser
+	$(APP_PY) scripts/screenshots.py
 
 lint: setup
 	$(APP_VENV)/bin/ruff check backend channels tests bench
