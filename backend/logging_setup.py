@@ -42,7 +42,7 @@ class MaskingFilter(logging.Filter):
 
 def configure_logging(level: str | int = "INFO") -> None:
     """Log to stderr with masking on every handler of the root and uvicorn loggers."""
-    logging.basicConfig(level=level, format=LOG_FORMAT)
+    logging.basicConfig(level=level.upper() if isinstance(level, str) else level, format=LOG_FORMAT)
     for name in ("", "uvicorn", "uvicorn.error", "uvicorn.access", "httpx", "telegram"):
         logger = logging.getLogger(name)
         if not any(isinstance(f, MaskingFilter) for f in logger.filters):
