@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import platform
-import sys
 import time
 
 import backend_env  # noqa: F401  (puts the project root on sys.path)
@@ -91,4 +90,4 @@ def _cpus() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -47,18 +47,19 @@ def running(args: list[str], env: Mapping[str, str], health_url: str, timeout: f
     try:
         wait_until_up(health_url, process, timeout)
     except RuntimeError:
-        _stop(process)
+        stop(process)
         log.seek(0)
         sys.stderr.write(log.read()[-4000:].decode(errors="replace"))
         raise
     try:
         yield
     finally:
-        _stop(process)
+        stop(process)
         log.close()
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server process: SIGTERM, then SIGKILL after 20 s."""
     process.terminate()
     try:
         process.wait(timeout=20)
@@ -71,7 +72,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def backend(env: Mapping[str, str]) -> Iterator[str]:
     """`python -m backend` with these settings; yields its base URL."""
     port = free_port()
-    settings = {"BACKEND_HOST": LOOPBACK, "BACKEND_PORT": str(port), "LOG_LEVEL": "warning", **env}
+    settings = {"BACKEND_HOST": LOOPBACK, "BACKEND_PORT": str(port), "LOG_LEVEL": "WARNING", **env}
     base = f"http://{LOOPBACK}:{port}"
     with running([sys.executable, "-m", "backend"], settings, f"{base}/healthz"):
         yield base

@@ -85,7 +85,7 @@ SELECT
   CASE WHEN u IS NULL THEN 'fallback' ELSE 'unit' END,
   CASE WHEN r_channel < .55 THEN 'zalo' WHEN r_channel < .80 THEN 'telegram'
        WHEN r_channel < .95 THEN 'webchat' ELSE 'open311' END,
-  (n * 7919 %% 250000)::text, 'Công dân ' || (n %% 1000),
+  (n::bigint * 7919 %% 250000)::text, 'Công dân ' || (n %% 1000),
   due, created, coalesce(resolved, created), resolved,
   CASE WHEN status = 'closed' THEN resolved + interval '3 days' END,
   CASE WHEN resolved IS NOT NULL AND r_rate < .35 THEN (CASE WHEN r_score < .40 THEN 5

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -14,9 +15,9 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 from backend_env import ROOT, bench_database, connect, note, table
+from backend_server import stop
 from gateway_load import gateway_env
 
 from backend.adapters.notifiers.senders import ChannelSenders
@@ -58,8 +59,8 @@ def _env(url: str, media: Path, platform: SimpleNamespace) -> dict[str, str]:
     zalo = SimpleNamespace(app_id=platform.app_id, app_secret=platform.app_secret,
                            access_token=platform.access_token, refresh_token=platform.refresh_token,
                            base_url=platform.zalo_base_url)  # fmt: skip
-    return gateway_env(url, media, telegram, zalo, "http://127.0.0.1:9",  # type: ignore[arg-type]
-                       WORKER_POLL_SECONDS="0.05", FORWARDER_SWEEP_SECONDS="3600", LOG_LEVEL="WARNING")  # fmt: skip
+    quiet = {"WORKER_POLL_SECONDS": "0.05", "FORWARDER_SWEEP_SECONDS": "3600", "LOG_LEVEL": "WARNING"}
+    return gateway_env(url, media, telegram, zalo, "http://127.0.0.1:9", **quiet)  # type: ignore[arg-type]
 
 
 def _enqueue(url: str, count: int) -> str:
@@ -87,26 +88,12 @@ def through_workers(url: str, env: dict[str, str], count: int, workers: int) -> 
     with ExitStack() as stack:
         for _ in range(workers):
             process = subprocess.Popen([sys.executable, "-m", "backend.entrypoints.workers"], cwd=ROOT,
-                                       env={**_os_env(), **env}, stderr=subprocess.DEVNULL)  # fmt: skip
-            stack.callback(_stop, process)
+                                       env={**os.environ, **env}, stderr=subprocess.DEVNULL)  # fmt: skip
+            stack.callback(stop, process)
         _wait_delivered(url, _enqueue(url, 2 * workers), 2 * workers)  # the workers are up
         time.sleep(2.0)
         seconds, done = _wait_delivered(url, _enqueue(url, count), count)
     return done / seconds, count - done
-
-
-def _os_env() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
-
-
-def _stop(process: subprocess.Popen[Any]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 async def _direct(env: dict[str, str], count: int, concurrency: int) -> float:
@@ -117,7 +104,8 @@ async def _direct(env: dict[str, str], count: int, concurrency: int) -> float:
     async def sender() -> None:
         for n in todo:
             channel = Channel.TELEGRAM if n % 2 == 0 else Channel.ZALO
-            await senders.send(OutboundMessage(channel, str(2_000_000 + n), text="Phản ánh đã được tiếp nhận."))
+            message = OutboundMessage(channel, str(2_000_000 + n), text="Phản ánh đã được tiếp nhận.")
+            await senders.send(message)
 
     try:
         start = time.perf_counter()

@@ -70,8 +70,9 @@ def platforms() -> Iterator[tuple[FakeTelegramServer, FakeZaloServer]]:
 def gateway_env(url: str, media: Path, telegram: FakeTelegramServer, zalo: FakeZaloServer,
                 rasa_url: str, **extra: str) -> dict[str, str]:  # fmt: skip
     """Environment of a backend process with both channels on, pointed at the fakes."""
+    redis_url = os.environ.get("REDIS_URL", DEFAULT_REDIS_URL)
     return {
-        "DATABASE_URL": url, "MEDIA_DIR": str(media), "REDIS_URL": os.environ.get("REDIS_URL", DEFAULT_REDIS_URL),
+        "DATABASE_URL": url, "MEDIA_DIR": str(media), "REDIS_URL": redis_url,
         "RASA_URL": rasa_url, "RATE_LIMIT_PER_MINUTE": "1000000000", "PUBLIC_BASE_URL": "http://127.0.0.1",
         "TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "TELEGRAM_API_BASE_URL": telegram.base_url, "ZALO_APP_ID": zalo.app_id,
@@ -105,9 +106,12 @@ async def _blast(base: str, requests: list[Request], concurrency: int) -> tuple[
         nonlocal failures
         for request in pending:
             start = time.perf_counter()
-            answer = await http.post(request.path, content=request.body, headers=request.headers)
+            try:
+                answer = await http.post(request.path, content=request.body, headers=request.headers)
+                failures += answer.status_code != 200
+            except httpx.TransportError:  # counted, not fatal: the table shows it
+                failures += 1
             latencies.append(time.perf_counter() - start)
-            failures += answer.status_code != 200
 
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
         start = time.perf_counter()
@@ -117,7 +121,9 @@ async def _blast(base: str, requests: list[Request], concurrency: int) -> tuple[
 
 
 def blast(base: str, requests: list[Request], concurrency: int) -> tuple[float, list[float], int]:
-    """POST every request with `concurrency` concurrent clients; (seconds, latencies, non-200 count)."""
+    """POST every request with `concurrency` concurrent clients; (seconds, latencies, failures).
+
+    A failure is an answer other than 200 or a broken connection."""
     return asyncio.run(_blast(base, requests, concurrency))
 
 

@@ -59,8 +59,8 @@ def skip_reason() -> str | None:
 
 
 def _rasa_args(port: int) -> list[str]:
-    return [str(RASA), "run", "--enable-api", "--model", str(MODELS), "--port", str(port),
-            "--credentials", "bot/credentials.yml", "--endpoints", "bot/endpoints.yml", "--quiet"]  # fmt: skip
+    files = ["--credentials", "bot/credentials.yml", "--endpoints", "bot/endpoints.yml"]
+    return [str(RASA), "run", "--enable-api", "--model", str(MODELS), "--port", str(port), *files, "--quiet"]
 
 
 def _direct(http: httpx.Client, rasa: str, sender: str) -> float:
@@ -110,12 +110,21 @@ def run(count: int) -> None:
 
 
 def _measure_with_gateway(rasa: str, count: int) -> None:
-    with bench_database() as url, tempfile.TemporaryDirectory() as media, TimedTelegram() as telegram:
-        with FakeZaloServer() as zalo, backend(gateway_env(url, Path(media), telegram, zalo, rasa)) as base:
-            direct, gateway = measure(rasa, base, telegram, count)
+    with (
+        bench_database() as url,
+        tempfile.TemporaryDirectory() as media,
+        TimedTelegram() as telegram,
+        FakeZaloServer() as zalo,
+        backend(gateway_env(url, Path(media), telegram, zalo, rasa)) as base,
+    ):
+        direct, gateway = measure(rasa, base, telegram, count)
     d, g = summary_ms(direct), summary_ms(gateway)
     rows = [["baseline: POST Rasa /webhooks/rest/webhook", d["p50"], d["p95"], ""],
             ["Telegram webhook → gateway → Rasa → outbox → sendMessage", g["p50"], g["p95"],
-             f"{100 * (g['p50'] / d['p50'] - 1):+.0f} % / {100 * (g['p95'] / d['p95'] - 1):+.0f} %"]]  # fmt: skip
+             f"{_overhead(g['p50'], d['p50'])} / {_overhead(g['p95'], d['p95'])}"]]  # fmt: skip
     table(f"End-to-end bot reply latency ({count} greetings, ms)",
           ["path", "p50", "p95", "overhead p50 / p95"], rows)  # fmt: skip
+
+
+def _overhead(measured: float, baseline: float) -> str:
+    return f"{100 * (measured / baseline - 1):+.0f} %"
