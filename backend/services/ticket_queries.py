@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.adapters.db.models import Ticket
@@ -15,6 +15,7 @@ from backend.domain.access import EXPORTERS, TICKET_WORKERS, Principal, departme
 from backend.domain.errors import InvalidInput
 from backend.domain.lifecycle import STATUS_VI, Status, is_open
 from backend.domain.sla import LOCAL_TZ, is_overdue
+from backend.services.ticket_counts import per_status, status_counts, total_of
 from backend.services.ticket_filters import TicketFilter, conditions, due_soon_limit
 
 SORTS = {
@@ -120,13 +121,12 @@ class TicketQueries:
         now, scope = self.clock(), department_scope(principal)
         with self.session_factory() as session:
             where = conditions(session, flt, now, scope)
-            total = session.scalar(select(func.count()).select_from(Ticket).where(*where)) or 0
             statement = select(Ticket).where(*where).order_by(*_order(sort))
             rows = session.scalars(statement.offset((page - 1) * page_size).limit(page_size)).unique()
             soon = due_soon_limit(session, now)
             items = [ticket_row(t, now, soon) for t in rows]
-            counts = self._counts(session, flt, now, scope)
-        return TicketPage(items, int(total), page, page_size, counts)
+            found = status_counts(session, flt, now, scope)
+        return TicketPage(items, total_of(found, flt.statuses), page, page_size, per_status(found))
 
     def rows_for_export(
         self, principal: Principal, flt: TicketFilter, sort: Sort, limit: int
@@ -146,10 +146,3 @@ class TicketQueries:
                 session.expunge_all()
                 if len(tickets) < size:
                     return
-
-    @staticmethod
-    def _counts(session: Session, flt: TicketFilter, now: datetime, scope: str | None) -> dict[str, int]:
-        where = conditions(session, flt, now, scope, with_status=False)
-        statement = select(Ticket.status, func.count()).where(*where).group_by(Ticket.status)
-        found = {status: int(count) for status, count in session.execute(statement)}
-        return {s.value: found.get(s.value, 0) for s in Status}

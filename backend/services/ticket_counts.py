@@ -1,0 +1,77 @@
+"""The inbox counts per status: from the trigger-kept summary table when the filter allows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, select, text
+from sqlalchemy.orm import Session
+
+from backend.adapters.db.models import Ticket
+from backend.domain.lifecycle import Status
+from backend.services.ticket_filters import TicketFilter, conditions
+
+SUMMARY = Table(
+    "ticket_status_counts",
+    MetaData(),
+    Column("status", String),
+    Column("category_code", String),
+    Column("department_code", String),
+    Column("unit_code", String),  # '' for tickets without a unit
+    Column("tickets", Integer),
+)
+_HAS_SUMMARY: dict[str, bool] = {}  # database URL → the summary table exists
+
+
+def _has_summary(session: Session) -> bool:
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return False
+    key = bind.engine.url.render_as_string(hide_password=True)
+    if key not in _HAS_SUMMARY:
+        found = session.scalar(text("SELECT to_regclass('ticket_status_counts') IS NOT NULL"))
+        _HAS_SUMMARY[key] = bool(found)
+    return _HAS_SUMMARY[key]
+
+
+def summary_covers(flt: TicketFilter) -> bool:
+    """Whether the filter (statuses aside) uses only category, unit and department."""
+    timed = flt.overdue or flt.due_soon or flt.created_from or flt.created_to
+    blank_unit = "" in flt.units  # the summary stores a missing unit as ''
+    return not (timed or flt.codes or blank_unit or (flt.text and flt.text.strip()))
+
+
+def status_counts(session: Session, flt: TicketFilter, now: datetime, scope: str | None) -> dict[str, int]:
+    """Exact tickets per status of the filter without its status part (unknown statuses kept)."""
+    if summary_covers(flt) and _has_summary(session):
+        statement = _summary_counts(flt, scope)
+    else:
+        where = conditions(session, flt, now, scope, with_status=False)
+        statement = select(Ticket.status, func.count()).where(*where).group_by(Ticket.status)
+    return {status: int(count) for status, count in session.execute(statement)}
+
+
+def _summary_counts(flt: TicketFilter, scope: str | None) -> Any:
+    where = [] if scope is None else [SUMMARY.c.department_code == scope]
+    for column, values in (
+        (SUMMARY.c.category_code, flt.categories),
+        (SUMMARY.c.unit_code, flt.units),
+        (SUMMARY.c.department_code, flt.departments),
+    ):
+        if values:
+            where.append(column.in_(values))
+    tickets = func.sum(SUMMARY.c.tickets)
+    return select(SUMMARY.c.status, tickets).where(*where).group_by(SUMMARY.c.status).having(tickets > 0)
+
+
+def per_status(found: dict[str, int]) -> dict[str, int]:
+    """Every known status with its count (0 when absent)."""
+    return {s.value: found.get(s.value, 0) for s in Status}
+
+
+def total_of(found: dict[str, int], statuses: tuple[str, ...]) -> int:
+    """The filter's total from its counts per status: the chosen statuses, or all."""
+    if not statuses:
+        return sum(found.values())
+    return sum(found.get(s, 0) for s in set(statuses))
