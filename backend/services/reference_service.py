@@ -21,6 +21,7 @@ from backend.adapters.db.models import (
     Town,
     Unit,
 )
+from backend.adapters.db.reference_models import stamp_reference_version
 from backend.adapters.db.reference_repository import FALLBACK_KEY
 from backend.domain.text import normalise
 
@@ -81,6 +82,8 @@ class ReferenceLoader:
             "routing_rules": self._routing(session),
             "calendar_days": self._calendar(session),
         }
+        # A new version makes every process drop its cached gazetteer, routing and calendar.
+        stamp_reference_version(session)
         session.commit()
         return counts
 

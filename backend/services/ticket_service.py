@@ -145,21 +145,27 @@ class TicketService:
             category = category_or_error(uow, command.category)
             ticket = self._new_ticket(uow, command, category)
             self._attach(uow, ticket, photos)
-            self._record_creation(uow, ticket, command)
+            original = self._original_of(uow, ticket)
+            # The year's counter row stays locked until the commit: take the number last, so
+            # concurrent creations only queue for the few INSERTs that follow.
+            year = ticket.created_at.astimezone(LOCAL_TZ).year
+            ticket.code = format_code(year, uow.tickets.next_number(year))
+            uow.tickets.add(ticket)
+            self._record_creation(uow, ticket, command, original)
             uow.commit()
             return CreatedTicket(self._view(uow, ticket), created=True)
 
     def _new_ticket(self, uow: AbstractUnitOfWork, command: CreateTicket, category: Category) -> Ticket:
+        """The routed ticket, not yet numbered nor added to the session."""
         now = self.clock()
         place = uow.reference.gazetteer().resolve(command.area, command.location_text)
         assignment = assign(uow, category, place, now)
-        number = uow.tickets.next_number(now.astimezone(LOCAL_TZ).year)
         contact = command.contact
-        ticket = Ticket(
-            code=format_code(now.astimezone(LOCAL_TZ).year, number),
+        return Ticket(
             idempotency_key=command.idempotency_key,
             status=Status.ASSIGNED.value,
             category=category,
+            category_code=category.code,  # set now too: the duplicate check reads it before the flush
             nlu_category=command.nlu_category,
             nlu_confidence=command.nlu_confidence,
             description=command.description,
@@ -170,6 +176,7 @@ class TicketService:
             unit_code=place.unit_code if place else None,
             town_code=place.town_code if place else None,
             department=assignment.department,
+            department_code=assignment.department.code,
             routing_match=assignment.matched,
             citizen_channel=contact.channel,
             citizen_user_id=contact.channel_user_id,
@@ -179,10 +186,10 @@ class TicketService:
             created_at=now,
             updated_at=now,
         )
-        uow.tickets.add(ticket)
-        return ticket
 
-    def _record_creation(self, uow: AbstractUnitOfWork, ticket: Ticket, command: CreateTicket) -> None:
+    def _record_creation(
+        self, uow: AbstractUnitOfWork, ticket: Ticket, command: CreateTicket, original: Ticket | None
+    ) -> None:
         uow.tickets.add_message(ticket, CITIZEN, command.description, command.contact.display_name)
         uow.tickets.audit(ticket, CITIZEN, "created", channel=command.contact.channel)
         uow.tickets.audit(
@@ -196,19 +203,20 @@ class TicketService:
             due_at=ticket.due_at.isoformat(),
         )
         uow.tickets.audit(ticket, SYSTEM, "status_changed", **{"from": "new", "to": ticket.status})
-        self._flag_duplicate(uow, ticket)
-        self.notifier.notify(uow, ticket, "received")
+        if original:
+            ticket.possible_duplicate_of = original
+            uow.tickets.audit(ticket, SYSTEM, "possible_duplicate", original=original.code)
+        # A new ticket has no subscribers yet: its owner is the only recipient.
+        owner = (ticket.citizen_channel, ticket.citizen_user_id)
+        self.notifier.notify_recipients(uow, ticket, "received", [owner])
 
-    def _flag_duplicate(self, uow: AbstractUnitOfWork, ticket: Ticket) -> None:
+    def _original_of(self, uow: AbstractUnitOfWork, ticket: Ticket) -> Ticket | None:
+        """The open ticket this new one likely duplicates (read before the ticket is added)."""
         since = ticket.created_at - self.duplicate_rules.window
         open_tickets = {t.id: t for t in uow.tickets.open_since(ticket.category_code, since)}
         candidates = [as_report(t) for t in open_tickets.values()]
         original = duplicates.find_original(as_report(ticket), candidates, self.duplicate_rules.policy)
-        if original:
-            ticket.possible_duplicate_of = open_tickets[original.ticket_id]
-            uow.tickets.audit(
-                ticket, SYSTEM, "possible_duplicate", original=ticket.possible_duplicate_of.code
-            )
+        return open_tickets[original.ticket_id] if original else None
 
     def _attach(self, uow: AbstractUnitOfWork, ticket: Ticket, files: list[StoredFile]) -> None:
         if len(ticket.photos) + len(files) > self.photo_max_count:

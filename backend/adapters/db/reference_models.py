@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import uuid4
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from backend.adapters.db.base import Base
 
@@ -96,3 +97,24 @@ class Setting(Base):
     __tablename__ = "reference_settings"
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(String(300))
+
+
+# Set to a fresh random value whenever cached reference data changes (load-reference, /admin).
+VERSION_KEY = "reference_version"
+
+
+def stamp_reference_version(session: Session) -> None:
+    """Give the reference data a new version: every process then drops its cached copies."""
+    session.merge(Setting(key=VERSION_KEY, value=uuid4().hex))
+
+
+def _changes_cached_data(obj: object) -> bool:
+    if isinstance(obj, Setting):
+        return obj.key != VERSION_KEY
+    return isinstance(obj, PlaceAlias | RoutingRuleRow | CalendarDay)
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_on_change(session: Session, _context: Any, _instances: Any) -> None:
+    if any(_changes_cached_data(o) for o in (*session.new, *session.dirty, *session.deleted)):
+        stamp_reference_version(session)
