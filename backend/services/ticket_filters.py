@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select, text
+from sqlalchemy import ColumnElement, and_, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from backend.adapters.db.models import Ticket
@@ -54,25 +54,33 @@ def search_text(code: str | None, description: str | None, location: str | None,
     return fold_text(" ".join(v or "" for v in (code, description, location, area)))
 
 
-_POSTGRES_SEARCH: dict[str, bool] = {}  # database URL → ioc_search_text() exists
+_POSTGRES_SEARCH: dict[str, str] = {}  # database URL → "column", "function" or "case"
+SEARCH_FEATURES = text(
+    "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
+    " AND table_name = 'tickets' AND column_name = 'search_folded'),"
+    " EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'ioc_search_text')"
+)
 
 
-def _has_search_function(session: Session) -> bool:
+def _search_mode(session: Session) -> str:
     key = session.get_bind().engine.url.render_as_string(hide_password=True)
     if key not in _POSTGRES_SEARCH:
-        found = session.execute(text("SELECT 1 FROM pg_proc WHERE proname = 'ioc_search_text'")).first()
-        _POSTGRES_SEARCH[key] = found is not None
+        column, function = session.execute(SEARCH_FEATURES).one()
+        _POSTGRES_SEARCH[key] = "column" if column else "function" if function else "case"
     return _POSTGRES_SEARCH[key]
 
 
 def searchable(session: Session) -> Any:
-    """The folded searchable text of a ticket, as SQL (uses the trigram index on PostgreSQL)."""
+    """The folded searchable text of a ticket, as SQL (the stored, trigram-indexed column on PostgreSQL)."""
     columns = (Ticket.code, Ticket.description, Ticket.location_text, Ticket.area_text)
     if session.get_bind().dialect.name == "sqlite":
         raw = session.connection().connection.driver_connection
         raw.create_function("ioc_search_text", 4, search_text, deterministic=True)  # type: ignore[union-attr]
         return func.ioc_search_text(*columns)
-    if _has_search_function(session):
+    mode = _search_mode(session)
+    if mode == "column":
+        return literal_column("tickets.search_folded")
+    if mode == "function":
         return func.ioc_search_text(*columns)
     return func.lower(func.concat_ws(" ", *columns))  # no unaccent on this server: case only
 
