@@ -79,7 +79,9 @@ class RedisFanOut(InProcessFanOut):
             yield event
 
     def _ensure_listener(self) -> None:
-        if self._listener is None or self._listener.done():
+        listener = self._listener
+        stale = listener is None or listener.done() or listener.get_loop() is not asyncio.get_running_loop()
+        if stale:
             self._listener = asyncio.create_task(self._listen())
 
     async def _listen(self) -> None:

@@ -118,11 +118,23 @@ async def _push(gateway: Gateway, websocket: WebSocket, session_id: str, after: 
     async with gateway.fanout.subscribe(session_id) as woken:
         while websocket.application_state == WebSocketState.CONNECTED:
             woken.clear()
-            for turn in await run_in_threadpool(_turns_after, gateway, session_id, after):
-                await websocket.send_json(frame_of(turn))
-                after = turn.id
+            try:
+                after = await _send_new_turns(gateway, websocket, session_id, after)
+            except WebSocketDisconnect:
+                return
+            except Exception:  # a failed read must not silence the session: log and read again
+                logger.warning("web chat push failed; retrying", exc_info=True)
+                interval = POLL_WITHOUT_REDIS
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(woken.wait(), interval)
+
+
+async def _send_new_turns(gateway: Gateway, websocket: WebSocket, session_id: str, after: int) -> int:
+    """Send the thread turns after ``after``; return the id of the last one sent."""
+    for turn in await run_in_threadpool(_turns_after, gateway, session_id, after):
+        await websocket.send_json(frame_of(turn))
+        after = turn.id
+    return after
 
 
 def _turns_after(gateway: Gateway, session_id: str, after: int) -> list[ConversationMessage]:
