@@ -25,6 +25,7 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///var/ioc.db"
     redis_url: str | None = None
+    redis_key_prefix: str = "ioc:"  # namespaces keys and pub/sub channels when deployments share a Redis
     rasa_url: str = "http://127.0.0.1:5005"
     service_token: str | None = Field(default=None, repr=False)
     media_dir: Path = Path("var/media")

@@ -26,6 +26,10 @@ from backend.entrypoints.app import create_app
 from backend.services.reference_service import ReferenceLoader
 from backend.settings import Settings
 
+# Each test run gets its own Redis namespace (rate-limit counters, pub/sub channels), so runs that
+# share one Redis server cannot see each other's counts. Subprocesses started by tests inherit it.
+os.environ.setdefault("REDIS_KEY_PREFIX", f"ioc-test-{uuid.uuid4().hex[:8]}:")
+
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 TEST_SERVICE_TOKEN = "test-service-token"
 

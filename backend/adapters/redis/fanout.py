@@ -62,14 +62,15 @@ class InProcessFanOut(AbstractFanOut):
 class RedisFanOut(InProcessFanOut):
     """Redis pub/sub: one connection listens to every topic and sets local events."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, channel_prefix: str = CHANNEL_PREFIX) -> None:
         super().__init__()
         self._redis = redis
+        self.channel_prefix = channel_prefix
         self._listener: asyncio.Task[None] | None = None
 
     async def publish(self, topic: str) -> None:
         """Publish on Redis; every replica's listener wakes its own subscribers."""
-        await self._redis.publish(CHANNEL_PREFIX + topic, b"1")
+        await self._redis.publish(self.channel_prefix + topic, b"1")
 
     @contextlib.asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[asyncio.Event]:
@@ -88,7 +89,7 @@ class RedisFanOut(InProcessFanOut):
         while True:
             try:
                 async with self._redis.pubsub() as pubsub:
-                    await pubsub.psubscribe(CHANNEL_PREFIX + "*")
+                    await pubsub.psubscribe(self.channel_prefix + "*")
                     async for item in pubsub.listen():
                         await self._dispatch(item)
             except asyncio.CancelledError:
@@ -102,7 +103,7 @@ class RedisFanOut(InProcessFanOut):
             return
         channel = item["channel"]
         name = channel.decode() if isinstance(channel, bytes) else str(channel)
-        await InProcessFanOut.publish(self, name.removeprefix(CHANNEL_PREFIX))
+        await InProcessFanOut.publish(self, name.removeprefix(self.channel_prefix))
 
     async def close(self) -> None:
         """Stop listening."""

@@ -52,13 +52,14 @@ class InProcessRateLimiter(AbstractRateLimiter):
 class RedisRateLimiter(AbstractRateLimiter):
     """INCR + EXPIRE on a key per (sender, window): shared by every gateway replica."""
 
-    def __init__(self, redis: Redis, per_minute: int) -> None:
+    def __init__(self, redis: Redis, per_minute: int, key_prefix: str = KEY_PREFIX) -> None:
         super().__init__(per_minute)
         self._redis = redis
+        self._prefix = key_prefix
 
     def hit(self, sender: str) -> int:
         """Increment the sender's counter of the current window."""
-        key = f"{KEY_PREFIX}{sender}:{int(time.time() // WINDOW_SECONDS)}"
+        key = f"{self._prefix}{sender}:{int(time.time() // WINDOW_SECONDS)}"
         pipe = self._redis.pipeline()
         pipe.incr(key)
         pipe.expire(key, WINDOW_SECONDS * 2)

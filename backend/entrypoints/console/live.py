@@ -21,7 +21,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.adapters.db.models import Ticket, TicketMessage
-from backend.adapters.redis.fanout import CHANNEL_PREFIX, AbstractFanOut, InProcessFanOut, RedisFanOut
+from backend.adapters.redis.fanout import AbstractFanOut, InProcessFanOut, RedisFanOut
 from backend.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -99,10 +99,11 @@ def build_feed(settings: Settings) -> ConsoleFeed:
     if not settings.redis_url:
         return ConsoleFeed(InProcessFanOut())
     client = redis.Redis.from_url(settings.redis_url, socket_timeout=2)
-    fanout = RedisFanOut(redis.asyncio.Redis.from_url(settings.redis_url))
+    prefix = f"{settings.redis_key_prefix}chat:"
+    fanout = RedisFanOut(redis.asyncio.Redis.from_url(settings.redis_url), prefix)
 
     def publish() -> None:
-        client.publish(CHANNEL_PREFIX + TOPIC, b"1")
+        client.publish(fanout.channel_prefix + TOPIC, b"1")
 
     return ConsoleFeed(fanout, publish)
 

@@ -78,8 +78,11 @@ def build_gateway(container: Container) -> Gateway:
     fanout: AbstractFanOut = InProcessFanOut()
     limiter: AbstractRateLimiter = InProcessRateLimiter(settings.rate_limit_per_minute)
     if settings.redis_url:
-        fanout = RedisFanOut(redis.asyncio.Redis.from_url(settings.redis_url))
-        limiter = RedisRateLimiter(redis.Redis.from_url(settings.redis_url), settings.rate_limit_per_minute)
+        prefix = settings.redis_key_prefix
+        fanout = RedisFanOut(redis.asyncio.Redis.from_url(settings.redis_url), f"{prefix}chat:")
+        limiter = RedisRateLimiter(
+            redis.Redis.from_url(settings.redis_url), settings.rate_limit_per_minute, f"{prefix}rate:"
+        )
     senders = ChannelSenders.from_settings(settings)
     policy = RetryPolicy(
         settings.outbox_backoff_base, settings.outbox_backoff_max, settings.outbox_max_attempts
