@@ -8,7 +8,6 @@ from backend.adapters.db.models import Ticket
 from backend.domain.notifications import NotificationTemplates, format_due
 from backend.services.unit_of_work import AbstractUnitOfWork
 
-
 # Channels we can push messages to. Others (Open311 clients) poll the API for status instead.
 PUSH_CHANNELS = frozenset({"telegram", "zalo", "webchat"})
 

@@ -130,9 +130,11 @@ def note(ticket: WorkedTicket, actions: ActionsDep, text: Text = "") -> Response
 
 @router.post("/{code}/status", response_class=HTMLResponse)
 def change_status(
-    ticket: WorkedTicket, actions: ActionsDep, status_: Annotated[str, Form(alias="status", max_length=30)] = "",
+    ticket: WorkedTicket,
+    actions: ActionsDep,
+    status_: Annotated[str, Form(alias="status", max_length=30)] = "",
     reason: Text = "",
-) -> Response:  # fmt: skip
+) -> Response:
     """Move the ticket along its lifecycle with a reason."""
     if not reason.strip():
         return ticket.page("Vui lòng nhập lý do đổi trạng thái.")
