@@ -1,8 +1,10 @@
 """Indexes for the console's inbox and statistics queries (declared here, on the tickets table).
 
-PostgreSQL also gets a trigram index on `ioc_search_text(code, description, location_text,
-area_text)`: an immutable SQL function folding case and diacritics (unaccent), created by the
-migration, so the inbox's free text (LIKE '%...%') does not scan every ticket.
+PostgreSQL also gets a trigram index on `tickets.search_folded`, a stored generated column of
+`ioc_search_text(code, description, location_text, area_text)` (an immutable SQL function folding
+case and diacritics with unaccent), so the inbox's free text (LIKE '%...%') neither scans every
+ticket nor re-folds the matches; and `ticket_status_counts`, kept by triggers, for the inbox counts.
+Both come from migrations only (console_0004, console_0005).
 """
 
 from __future__ import annotations
