@@ -12,7 +12,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 PROCESSED, HANDED_OFF, SKIPPED, ANSWERED = "processed", "handed_off", "skipped", "answered"
 NOTICE_KINDS = {MessageKind.EDITED.value: "edited", MessageKind.UNSUPPORTED.value: "unsupported"}
 REPLY_GRACE = timedelta(seconds=15)  # the worker takes a reply only if direct delivery did not
+T = TypeVar("T")
 
 
 class ConversationProcessor:
@@ -60,34 +61,34 @@ class ConversationProcessor:
     async def process(self, conversation_id: int) -> None:
         """Drain the conversation's queue unless another process is already doing it."""
         owner = uuid.uuid4().hex[:16]  # one per drain: two drains never share a lease
-        while self._lease(conversation_id, owner, take=True):
+        while await in_thread(self._lease, conversation_id, owner, True):
             try:
                 drained = await self._drain(conversation_id, owner)
             finally:
-                self._lease(conversation_id, owner, take=False)
-            if not drained or not self._has_pending(conversation_id):
+                pending = await in_thread(self._release, conversation_id, owner)
+            if not drained or not pending:
                 return
 
     async def sweep(self, older_than: timedelta = timedelta(seconds=5)) -> int:
         """Process every conversation with a message pending for longer than ``older_than``."""
-        with self.session_factory() as session:
-            ids = SqlConversationRepository(session).with_pending(self.clock() - older_than)
+        ids = await in_thread(self._with_pending, self.clock() - older_than)
         for conversation_id in ids:
             await self.process(conversation_id)
         return len(ids)
 
     async def _drain(self, conversation_id: int, owner: str) -> bool:
-        while (record := self._next(conversation_id)) is not None:
+        record = await in_thread(self._next, conversation_id)
+        while record is not None:
             if not await self._handle(record):
                 return False
-            self._lease(conversation_id, owner, take=True)
+            record = await in_thread(self._renew_and_next, conversation_id, owner)
         return True
 
     async def _handle(self, record: InboundRecord) -> bool:
-        if self._hand_off(record):
+        if await in_thread(self._hand_off, record):
             return True
         if record.kind in (MessageKind.FOLLOW.value, MessageKind.UNFOLLOW.value):
-            self._membership(record)
+            await in_thread(self._membership, record)
             return True
         if record.kind in NOTICE_KINDS:
             await self._notice(record, NOTICE_KINDS[record.kind], ANSWERED)
@@ -98,12 +99,12 @@ class ConversationProcessor:
         except (RasaUnavailable, ChannelError) as exc:
             await self._stall(record, str(exc))
             return False
-        self._store_replies(record, replies)
+        await in_thread(self._store_replies, record, replies)
         await self.delivery.deliver_to(record.channel, record.channel_user_id)
         return True
 
     async def _ask(self, record: InboundRecord, metadata: dict[str, Any]) -> list[BotReply]:
-        text = self._resolve_choice(record)
+        text = await in_thread(self._resolve_choice, record)
         task = asyncio.ensure_future(
             self.rasa.send(f"{record.channel}:{record.channel_user_id}", text, metadata)
         )
@@ -117,7 +118,8 @@ class ConversationProcessor:
         details = record.details or {}
         if "media_urls" not in details:
             details = {**details, "media_urls": await self.photos.fetch(record)}
-            self._save_details(record.id, details)
+            if details["media_urls"]:  # kept so a retry does not download again
+                await in_thread(self._save_details, record.id, details)
         if record.attempts == 0:
             await self.photos.answer_callback(record)
         metadata = {
@@ -154,18 +156,29 @@ class ConversationProcessor:
 
     async def _stall(self, record: InboundRecord, error: str) -> None:
         logger.warning("message of %s stays pending: %s", mask_id(record.channel_user_id), error)
-        with self.session_factory() as session:
-            stored = SqlConversationRepository(session).inbound_by_id(record.id)
-            stored.attempts, stored.last_error = stored.attempts + 1, error[:2000]
-            session.commit()
+        await in_thread(self._count_attempt, record.id, error)
         await self._acknowledge(record)
 
     async def _acknowledge(self, record: InboundRecord) -> None:
         """Tell the citizen once per outage that the message is safe and will be answered."""
+        if await in_thread(self._queue_ack, record):
+            await self.delivery.deliver_to(record.channel, record.channel_user_id)
+
+    async def _notice(self, record: InboundRecord, text_key: str, state: str) -> None:
+        await in_thread(self._queue_notice, record, text_key, state)
+        await self.delivery.deliver_to(record.channel, record.channel_user_id)
+
+    def _count_attempt(self, record_id: int, error: str) -> None:
+        with self.session_factory() as session:
+            stored = SqlConversationRepository(session).inbound_by_id(record_id)
+            stored.attempts, stored.last_error = stored.attempts + 1, error[:2000]
+            session.commit()
+
+    def _queue_ack(self, record: InboundRecord) -> bool:
         with self.session_factory() as session:
             conversation = SqlConversationRepository(session).get(record.conversation_id)
             if conversation.rasa_ack_sent:
-                return
+                return False
             conversation.rasa_ack_sent = True
             row = notice_row(
                 record.channel, record.channel_user_id, "rasa_pending", f"ack:{record.id}", self.clock()
@@ -173,9 +186,9 @@ class ConversationProcessor:
             session.add(row)
             session.flush()
             session.commit()
-        await self.delivery.deliver_to(record.channel, record.channel_user_id)
+        return True
 
-    async def _notice(self, record: InboundRecord, text_key: str, state: str) -> None:
+    def _queue_notice(self, record: InboundRecord, text_key: str, state: str) -> None:
         with self.session_factory() as session:
             row = notice_row(
                 record.channel, record.channel_user_id, text_key, f"{text_key}:{record.id}", self.clock()
@@ -184,7 +197,6 @@ class ConversationProcessor:
             self._settle(session, record.id, state)
             session.flush()
             session.commit()
-        await self.delivery.deliver_to(record.channel, record.channel_user_id)
 
     def _hand_off(self, record: InboundRecord) -> bool:
         """While an official has the conversation, the message joins the ticket thread instead."""
@@ -228,19 +240,40 @@ class ConversationProcessor:
         with self.session_factory() as session:
             return SqlConversationRepository(session).next_pending(conversation_id)
 
-    def _has_pending(self, conversation_id: int) -> bool:
+    def _with_pending(self, before: datetime) -> list[int]:
         with self.session_factory() as session:
-            return SqlConversationRepository(session).has_pending(conversation_id)
+            return list(SqlConversationRepository(session).with_pending(before))
 
     def _lease(self, conversation_id: int, owner: str, take: bool) -> bool:
         with self.session_factory() as session:
-            repo = SqlConversationRepository(session)
             now = self.clock()
-            taken = repo.acquire(conversation_id, owner, now + self.lease, now) if take else True
-            if not take:
-                repo.release(conversation_id, owner)
+            taken = SqlConversationRepository(session).acquire(conversation_id, owner, now + self.lease, now)
             session.commit()
         return taken
+
+    def _renew_and_next(self, conversation_id: int, owner: str) -> InboundRecord | None:
+        """Extend the lease and read the next pending message, in one transaction."""
+        with self.session_factory() as session:
+            repo = SqlConversationRepository(session)
+            now = self.clock()
+            repo.acquire(conversation_id, owner, now + self.lease, now)
+            record = repo.next_pending(conversation_id)
+            session.commit()
+        return record
+
+    def _release(self, conversation_id: int, owner: str) -> bool:
+        """Give the lease back; True if messages are still pending."""
+        with self.session_factory() as session:
+            repo = SqlConversationRepository(session)
+            repo.release(conversation_id, owner)
+            pending = repo.has_pending(conversation_id)
+            session.commit()
+        return pending
+
+
+async def in_thread(function: Callable[..., T], *args: Any) -> T:
+    """Run blocking database work in a worker thread, off the event loop."""
+    return await asyncio.to_thread(function, *args)
 
 
 def _thread_body(record: InboundRecord) -> str:

@@ -7,6 +7,7 @@ A citizen's rows go out strictly in order (a row waits while an earlier one is u
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import uuid
@@ -100,14 +101,14 @@ class DeliveryService:
 
     async def run_once(self, limit: int = 20) -> int:
         """Deliver one batch of due rows; return how many were claimed."""
-        rows = self._claim(limit=limit)
+        rows = await asyncio.to_thread(self._claim, limit)
         for row in rows:
             await self.deliver(row)
         return len(rows)
 
     async def deliver_to(self, channel: str, user_id: str) -> None:
         """Deliver what waits for one citizen now, in order (the worker takes what is left)."""
-        while rows := self._claim(limit=20, recipient=(channel, user_id)):
+        while rows := await asyncio.to_thread(self._claim, 20, (channel, user_id)):
             for row in rows:
                 await self.deliver(row)
 
@@ -123,27 +124,34 @@ class DeliveryService:
         try:
             delivered = await self._send(row)
         except RetryLater as exc:
-            self._retry(row, str(exc), exc.retry_after)
+            await asyncio.to_thread(self._retry, row, str(exc), exc.retry_after)
         except Unreachable as exc:
-            self._unreachable(row, str(exc))
+            await asyncio.to_thread(self._unreachable, row, str(exc))
         except PermanentError as exc:
-            self._give_up(row, DEAD, str(exc))
+            await asyncio.to_thread(self._give_up, row, DEAD, str(exc))
         except DeliveryError as exc:
-            self._retry(row, str(exc), 0.0)
+            await asyncio.to_thread(self._retry, row, str(exc), 0.0)
         except Exception as exc:
             logger.exception("delivery of outbox row %s failed", row.id)
-            self._retry(row, f"{type(exc).__name__}: {exc}", 0.0)
+            await asyncio.to_thread(self._retry, row, f"{type(exc).__name__}: {exc}", 0.0)
         else:
             await self._delivered(row, delivered)
 
     async def _send(self, row: Claimed) -> Delivered:
-        if self._is_unreachable(row):
+        if await asyncio.to_thread(self._is_unreachable, row):
             raise Unreachable("the citizen is marked unreachable on this channel")
         if row.channel == Channel.WEBCHAT.value:
             return Delivered(row.key)  # the thread turn written on settlement is the delivery
         return await self.senders.send(row.outbound())
 
     async def _delivered(self, row: Claimed, delivered: Delivered) -> None:
+        settled = await asyncio.to_thread(self._settle_delivered, row, delivered)
+        if not settled:
+            logger.warning("outbox row %s was settled by another worker", row.id)
+        elif row.channel == Channel.WEBCHAT.value:
+            await self.fanout.publish(row.user_id)
+
+    def _settle_delivered(self, row: Claimed, delivered: Delivered) -> bool:
         with self.session_factory() as session:
             settled = SqlDeliveryRepository(session).mark_delivered(
                 row.id, row.attempt, delivered.channel_message_id, self.worker_id
@@ -151,10 +159,7 @@ class DeliveryService:
             if settled:
                 self._record_turn(session, row)
             session.commit()
-        if not settled:
-            logger.warning("outbox row %s was settled by another worker", row.id)
-        elif row.channel == Channel.WEBCHAT.value:
-            await self.fanout.publish(row.user_id)
+        return settled
 
     def _record_turn(self, session: Session, row: Claimed) -> None:
         repo = SqlConversationRepository(session)
