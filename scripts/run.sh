@@ -8,6 +8,7 @@ export BACKEND_PORT="${BACKEND_PORT:-8000}" RASA_PORT="${RASA_PORT:-5005}" ACTIO
 export DATABASE_URL="${DATABASE_URL:-sqlite:///var/ioc.db}"
 export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
 export BACKEND_URL="${BACKEND_URL:-http://127.0.0.1:$BACKEND_PORT}"
+export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$BACKEND_PORT}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
 # Local secrets for the embedded default, made once and kept under var/ (never committed).
 local_secret() {
