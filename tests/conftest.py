@@ -8,6 +8,7 @@ dropped at the end. Without PostgreSQL the tests that need it skip, or FAIL when
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -58,11 +59,11 @@ def load_reference(database_url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
-    """A fresh PostgreSQL database, migrated to head with the reference data loaded."""
+@contextlib.contextmanager
+def isolated_database(prefix: str) -> Iterator[str]:
+    """A fresh PostgreSQL database `<prefix>_<random>`, migrated, reference data loaded, dropped after."""
     server = _server_url()
-    name = f"ioc_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         admin = psycopg.connect(_libpq(server), autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as error:
@@ -77,6 +78,13 @@ def database_url() -> Iterator[str]:
     finally:
         with psycopg.connect(_libpq(server), autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """The session's test database (see `isolated_database`)."""
+    with isolated_database("ioc_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.conftest import unavailable
+from tests.conftest import isolated_database, unavailable
 from tests.e2e.stack import MODELS, RASA, Stack
 from tests.fakes import FakeTelegramServer, FakeZaloServer
-from tests.integration.gateway.databases import isolated_database
 
 WEBHOOK_SECRET = "e2e-Webhook_secret"
 OA_SECRET_KEY = "e2e-oa-secret"

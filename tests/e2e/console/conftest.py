@@ -26,8 +26,8 @@ from backend.entrypoints.app import create_app
 from backend.entrypoints.workers.runner import run as run_worker
 from backend.services.user_service import UserService
 from backend.settings import Settings
+from tests.conftest import isolated_database
 from tests.fakes import FakeTelegramServer
-from tests.integration.gateway.databases import isolated_database
 
 CHROMIUM = Path("/usr/bin/chromium")
 SERVICE_TOKEN = "e2e-console-service-token"

@@ -13,7 +13,7 @@ from backend.bootstrap import Container
 from backend.entrypoints.app import create_app
 from backend.services.user_service import UserService
 from backend.settings import Settings
-from tests.integration.gateway.databases import isolated_database
+from tests.conftest import isolated_database
 
 ACCOUNTS = {
     "officer": ("ui.canbo", "Lê Văn Cán Bộ", "officer", "tam_ky_environment"),

@@ -22,9 +22,8 @@ from backend.bootstrap import bootstrap
 from backend.entrypoints.app import create_app
 from backend.entrypoints.gateway.wiring import build_gateway
 from backend.settings import Settings
-from tests.conftest import TEST_SERVICE_TOKEN, unavailable
+from tests.conftest import TEST_SERVICE_TOKEN, isolated_database, unavailable
 from tests.fakes import FakeTelegramServer, FakeZaloServer
-from tests.integration.gateway.databases import isolated_database
 from tests.integration.gateway.fake_rasa import FakeRasaServer
 
 WEBHOOK_SECRET = "gw-Webhook_secret"
