@@ -31,6 +31,7 @@ class ContactView:
 
 @dataclass(frozen=True)
 class TicketDetail:
+    ticket_id: int  # the live stream's wake-up topic; never shown
     ticket: TicketRow
     full_description: str
     area_text: str | None
@@ -126,6 +127,7 @@ class TicketDetails:
         handoff = SqlHandoffRepository(session).get(ticket.citizen_channel, ticket.citizen_user_id)
         row = ticket_row(ticket, now)
         return TicketDetail(
+            ticket_id=ticket.id,
             ticket=row,
             full_description=ticket.description,
             area_text=ticket.area_text,

@@ -13,7 +13,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend.bootstrap import Container
-from backend.entrypoints.console import auth_pages, dashboard_pages, events, inbox_pages, ticket_pages
+from backend.entrypoints.console import (
+    auth_pages,
+    dashboard_pages,
+    events,
+    inbox_pages,
+    ticket_events,
+    ticket_pages,
+)
 from backend.entrypoints.console.live import ConsoleFeed, build_feed, publish_on_commit
 from backend.entrypoints.console.rendering import HERE, render
 
@@ -27,7 +34,8 @@ async def console_http_error(request: Request, error: Exception) -> Response:
     """On console pages: log-in redirect for 401, a Vietnamese page for 403/404; JSON elsewhere."""
     assert isinstance(error, StarletteHTTPException)
     path = request.url.path
-    if not path.startswith("/console") or path.startswith(("/console/static", "/console/events")):
+    streams = path.startswith(("/console/static", "/console/events")) or path.endswith("/events")
+    if not path.startswith("/console") or streams:
         return await http_exception_handler(request, error)
     if error.status_code == status.HTTP_401_UNAUTHORIZED:
         target = quote(path + (f"?{request.url.query}" if request.url.query else ""), safe="")
@@ -38,7 +46,7 @@ async def console_http_error(request: Request, error: Exception) -> Response:
 
 def install_console(app: FastAPI, container: Container) -> None:
     """Mount the console pages, their static files and the live-update feed."""
-    for module in (auth_pages, inbox_pages, events, dashboard_pages, ticket_pages):
+    for module in (auth_pages, inbox_pages, events, dashboard_pages, ticket_events, ticket_pages):
         app.include_router(module.router)
     app.mount("/console/static", StaticFiles(directory=HERE / "static"), name="console-static")
     app.add_exception_handler(StarletteHTTPException, console_http_error)

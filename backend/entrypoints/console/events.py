@@ -31,8 +31,10 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 HEARTBEAT_SECONDS = 15.0
 
 
-def _frame(kind: str, data: dict[str, Any]) -> str:
-    return f"event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+def frame(kind: str, data: dict[str, Any], event_id: int | None = None) -> str:
+    """One Server-Sent Event (with an id, which the browser sends back when it reconnects)."""
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
 def _ticket_data(ticket: Any, now: Any) -> dict[str, Any]:
@@ -58,11 +60,11 @@ def read_news(
     """The event frames since the mark, and the new mark."""
     with factory() as session:
         frames = [
-            _frame("ticket", _ticket_data(t, now)) for t in tickets_after(session, scope, mark.ticket_id)
+            frame("ticket", _ticket_data(t, now)) for t in tickets_after(session, scope, mark.ticket_id)
         ]
         for code, message in messages_after(session, scope, mark):
             frames.append(
-                _frame(
+                frame(
                     "message",
                     {"code": code, "body": message.body[:200], "at": local_time(message.created_at)},
                 )
@@ -82,8 +84,8 @@ async def _stream(
                 await asyncio.wait_for(woken.wait(), feed.poll_seconds)
             woken.clear()
             frames, mark = await run_in_threadpool(read_news, factory, scope, mark, clock())
-            for frame in frames:
-                yield frame
+            for item in frames:
+                yield item
             idle = 0.0 if frames else idle + feed.poll_seconds
             if idle >= HEARTBEAT_SECONDS:
                 idle = 0.0

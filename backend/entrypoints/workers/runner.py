@@ -9,6 +9,7 @@ import signal
 from datetime import timedelta
 
 from backend.bootstrap import bootstrap
+from backend.entrypoints.console.live import build_feed, publish_on_commit
 from backend.entrypoints.gateway.wiring import Gateway, build_gateway
 from backend.logging_setup import configure_logging
 from backend.settings import Settings, get_settings
@@ -44,12 +45,15 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> None:
     """Run both loops until ``stop`` is set (SIGINT/SIGTERM set it in `main`)."""
     stop = stop or asyncio.Event()
     container = bootstrap(settings)
+    feed = build_feed(settings)  # delivery states reach open ticket pages (through Redis)
+    publish_on_commit(container.session_factory, feed)
     gateway = build_gateway(container)
     await gateway.start()
     try:
         await asyncio.gather(delivery_loop(gateway, stop), forwarder_loop(gateway, stop))
     finally:
         await gateway.close()
+        await feed.close()
         container.engine.dispose()
 
 
