@@ -58,7 +58,9 @@ def run_part(name: str, args: argparse.Namespace) -> None:
     elif name == "ingest":
         import gateway_ingest
 
-        gateway_ingest.run(60 if quick else 3000, concurrency=8 if quick else 64)
+        gateway_ingest.run(
+            500 if quick else 30_000, concurrency=8 if quick else 64, seconds=2 if quick else 10
+        )
     elif name == "rasa":
         import gateway_rasa
 

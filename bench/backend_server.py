@@ -69,21 +69,29 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def backend(env: Mapping[str, str]) -> Iterator[str]:
-    """`python -m backend` with these settings; yields its base URL."""
+def backend(env: Mapping[str, str], workers: int = 1) -> Iterator[str]:
+    """`python -m backend` with these settings (several uvicorn workers: the app factory served
+    by `uvicorn --workers`, like several `python -m backend` behind one port); yields its URL."""
     port = free_port()
     settings = {"BACKEND_HOST": LOOPBACK, "BACKEND_PORT": str(port), "LOG_LEVEL": "WARNING", **env}
     base = f"http://{LOOPBACK}:{port}"
-    with running([sys.executable, "-m", "backend"], settings, f"{base}/healthz"):
+    args = [sys.executable, "-m", "backend"]
+    if workers > 1:
+        args = _uvicorn("backend.entrypoints.app:create_app", port, workers, "--factory")
+    with running(args, settings, f"{base}/healthz"):
         yield base
 
 
 @contextmanager
-def empty_app() -> Iterator[str]:
+def empty_app(workers: int = 1) -> Iterator[str]:
     """The same uvicorn set-up serving `bench/gateway_empty_app.py` (the baseline)."""
     port = free_port()
-    args = [sys.executable, "-m", "uvicorn", "gateway_empty_app:app", "--app-dir", str(ROOT / "bench"),
-            "--host", LOOPBACK, "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    args = _uvicorn("gateway_empty_app:app", port, workers, "--app-dir", str(ROOT / "bench"))
     base = f"http://{LOOPBACK}:{port}"
     with running(args, {}, f"{base}/healthz"):
         yield base
+
+
+def _uvicorn(app: str, port: int, workers: int, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", app, *extra, "--host", LOOPBACK, "--port", str(port),
+            "--workers", str(workers), "--log-level", "warning", "--no-access-log"]  # fmt: skip

@@ -1,12 +1,15 @@
 """Shared by the gateway benchmarks: fakes of the platforms, gateway settings, a silent Rasa,
-signed webhook requests, and an async load generator."""
+signed webhook requests, and the load generator (wrk, or httpx without it)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import os
+import shutil
 import socket
+import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from backend_env import LOOPBACK
+from backend_env import LOOPBACK, ROOT, summary_ms
 
 from tests.fakes import FakeTelegramServer, FakeZaloServer
 from tests.fakes.telegram_updates import text_update
@@ -24,6 +27,7 @@ from tests.fakes.zalo_webhooks import sign, text_event
 WEBHOOK_SECRET = "bench-webhook-secret"
 OA_SECRET_KEY = "bench-oa-secret"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+WRK_SCRIPT = ROOT / "bench" / "wrk_replay.lua"
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,60 @@ def zalo_request(app_id: str, user_id: str, text: str) -> Request:
     return Request("/webhooks/zalo", body, headers)
 
 
-async def _blast(base: str, requests: list[Request], concurrency: int) -> tuple[float, list[float], int]:
+@dataclass(frozen=True)
+class Measured:
+    """What one load run gave: completed requests, seconds, latency percentiles, failures."""
+
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    failed: int
+    generator: str
+    wrapped: int = 0  # wrk replayed its request pool this many times (then requests repeat)
+
+    @property
+    def rate(self) -> float:
+        """Requests per second."""
+        return self.requests / self.seconds
+
+
+def blast(base: str, requests: list[Request], concurrency: int, seconds: float = 10.0) -> Measured:
+    """Load `base` with `requests` over `concurrency` keep-alive connections.
+
+    With `wrk` on the PATH (Debian package `wrk`, written in C, so the generator takes little
+    of the CPU it measures) the run lasts `seconds` and replays the requests in order, each
+    once unless the pool runs out (`wrapped`). Without it, every request is sent once by
+    httpx (much heavier: the figures are then bounded by the generator). A failure is an
+    answer other than 2xx, a socket error or a timeout."""
+    if shutil.which("wrk"):
+        return _wrk(base, requests, concurrency, seconds)
+    return asyncio.run(_httpx(base, requests, concurrency))
+
+
+def _raw(request: Request, host: str) -> bytes:
+    head = [f"POST {request.path} HTTP/1.1", f"Host: {host}", f"Content-Length: {len(request.body)}"]
+    head += [f"{name}: {value}" for name, value in request.headers.items()]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + request.body
+
+
+def _wrk(base: str, requests: list[Request], concurrency: int, seconds: float) -> Measured:
+    threads = 2
+    with tempfile.NamedTemporaryFile(suffix=".http") as pool:
+        host = base.split("://", 1)[1]
+        pool.write(b"".join(_raw(request, host) + b"\n@@@@\n" for request in requests))
+        pool.flush()
+        args = ["wrk", f"-t{threads}", f"-c{concurrency}", f"-d{seconds:.0f}s", "--timeout", "30s",
+                "-s", str(WRK_SCRIPT), base, "--", pool.name, str(threads)]  # fmt: skip
+        output = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("WRK "))
+    figures = {key: int(value) for key, value in (field.split("=") for field in line.split()[1:])}
+    failed = figures["socket_errors"] + figures["non2xx"] + figures["timeouts"]
+    return Measured(figures["requests"], figures["duration_us"] / 1e6, figures["p50_us"] / 1000,
+                    figures["p99_us"] / 1000, failed, "wrk", figures["wrapped"])  # fmt: skip
+
+
+async def _httpx(base: str, requests: list[Request], concurrency: int) -> Measured:
     pending = iter(requests)
     latencies: list[float] = []
     failures = 0
@@ -117,14 +174,8 @@ async def _blast(base: str, requests: list[Request], concurrency: int) -> tuple[
         start = time.perf_counter()
         await asyncio.gather(*(client(http) for _ in range(concurrency)))
         elapsed = time.perf_counter() - start
-    return elapsed, latencies, failures
-
-
-def blast(base: str, requests: list[Request], concurrency: int) -> tuple[float, list[float], int]:
-    """POST every request with `concurrency` concurrent clients; (seconds, latencies, failures).
-
-    A failure is an answer other than 200 or a broken connection."""
-    return asyncio.run(_blast(base, requests, concurrency))
+    figures = summary_ms(latencies)
+    return Measured(len(latencies), elapsed, figures["p50"], figures["p99"], failures, "httpx")
 
 
 def stack() -> ExitStack:

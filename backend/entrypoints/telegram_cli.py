@@ -6,8 +6,6 @@ import asyncio
 import contextlib
 import signal
 
-from fastapi.concurrency import run_in_threadpool
-
 from backend.bootstrap import bootstrap
 from backend.entrypoints.gateway.wiring import build_gateway
 from backend.entrypoints.workers.runner import delivery_loop, forwarder_loop
@@ -56,8 +54,7 @@ async def _poll(settings: Settings) -> None:
             loop.add_signal_handler(sig, stop.set)
 
     async def handle(message: InboundMessage) -> None:
-        accepted = await run_in_threadpool(gateway.inbound.accept, message)
-        gateway.after_accept(accepted)
+        await gateway.receive(message)
 
     await gateway.start()
     print("Polling Telegram; press Ctrl+C to stop.")

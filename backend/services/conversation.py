@@ -57,17 +57,35 @@ class ConversationProcessor:
         self.clock = clock
         self.ack_timeout = ack_timeout
         self.lease = lease
+        self._draining: dict[int, bool] = {}  # conversation → called again while draining
 
     async def process(self, conversation_id: int) -> None:
-        """Drain the conversation's queue unless another process is already doing it."""
+        """Drain the conversation's queue unless another process is already doing it.
+
+        While a drain of this process runs, a new call only marks the conversation; the drain
+        goes round once more before it stops (no lease round trip per message of a busy citizen)."""
+        if conversation_id in self._draining:
+            self._draining[conversation_id] = True
+            return
+        self._draining[conversation_id] = True
+        try:
+            await self._process(conversation_id)
+        finally:
+            del self._draining[conversation_id]
+
+    async def _process(self, conversation_id: int) -> None:
         owner = uuid.uuid4().hex[:16]  # one per drain: two drains never share a lease
-        while await in_thread(self._lease, conversation_id, owner, True):
+        while self._draining[conversation_id]:
+            self._draining[conversation_id] = False
+            if not await in_thread(self._lease, conversation_id, owner, True):
+                return
             try:
                 drained = await self._drain(conversation_id, owner)
             finally:
                 pending = await in_thread(self._release, conversation_id, owner)
-            if not drained or not pending:
+            if not drained:
                 return
+            self._draining[conversation_id] |= pending
 
     async def sweep(self, older_than: timedelta = timedelta(seconds=5)) -> int:
         """Process every conversation with a message pending for longer than ``older_than``."""

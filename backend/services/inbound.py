@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.adapters.db.delivery_repository import PENDING
-from backend.adapters.db.gateway_models import InboundRecord
 from backend.adapters.db.gateway_repository import SqlConversationRepository
+from backend.adapters.db.inbound_batch import SqlInboundBatch
 from backend.adapters.db.models import OutboxMessage
 from backend.adapters.redis.rate_limit import AbstractRateLimiter
 from backend.services.gateway_texts import GATEWAY_TEXTS, LOCATION_MARK, PHOTO_MARK
@@ -80,58 +80,102 @@ class InboundService:
 
     def accept(self, message: InboundMessage) -> Accepted:
         """Store the message and its thread turn; a repeated delivery stores nothing."""
+        return self.accept_many([message])[0]
+
+    def accept_many(self, messages: Sequence[InboundMessage]) -> list[Accepted]:
+        """Store a batch of messages and their thread turns in one transaction (committed when
+        this returns); a repeated delivery, also within the batch, stores nothing."""
+        verdicts = self._verdicts(messages)
+        now = self.clock()
         with self.session_factory() as session:
-            repo = SqlConversationRepository(session)
-            conversation = repo.get_or_create(
-                message.channel.value, message.channel_user_id, message.display_name
-            )
-            session.flush()
-            verdict = self._verdict(message)
-            state = PENDING if verdict == "ok" else RATE_LIMITED
-            record = self._record(conversation.id, message, state)
-            if not repo.add_inbound(record):
-                session.rollback()
-                return Accepted(conversation.id, new=False)
-            conversation.last_message_at = self.clock()
-            if message.kind is not MessageKind.UNFOLLOW:
-                conversation.unreachable, conversation.unreachable_reason = False, None
-            text = thread_text(
-                message,
-                repo.button_title(conversation.id, message.text)
-                if message.kind is MessageKind.CALLBACK
-                else None,
-            )
-            repo.add_turn(conversation.id, "in", "citizen", text=text,
-                          image_url=_own_photo(message), inbound_id=record.id)  # fmt: skip
-            recipient = None
-            if verdict == "limited_first":
-                self._notice(session, message, record)
-                recipient = (message.channel.value, message.channel_user_id)
+            batch = SqlInboundBatch(session)
+            names = {(m.channel.value, m.channel_user_id): m.display_name for m in messages}
+            conversations = batch.conversations(names, now)
+            records = [self._record(conversations[(m.channel.value, m.channel_user_id)], m, verdict, now)
+                       for m, verdict in zip(messages, verdicts, strict=True)]  # fmt: skip
+            stored = batch.insert_inbound(_first_of_each(records))
+            accepted = _Outcome(session, batch, now).settle(messages, records, verdicts, stored)
             session.commit()
-            return Accepted(conversation.id, new=True, state=state, recipient=recipient)
+        return accepted
 
-    def _verdict(self, message: InboundMessage) -> str:
-        if message.kind in (MessageKind.FOLLOW, MessageKind.UNFOLLOW):
-            return "ok"
-        return self.limiter.verdict(message.sender_id)
+    def _verdicts(self, messages: Sequence[InboundMessage]) -> list[str]:
+        counted = [m.sender_id for m in messages if m.kind not in (MessageKind.FOLLOW, MessageKind.UNFOLLOW)]
+        verdicts = iter(self.limiter.verdicts(counted) if counted else [])
+        return ["ok" if m.kind in (MessageKind.FOLLOW, MessageKind.UNFOLLOW) else next(verdicts)
+                for m in messages]  # fmt: skip
 
-    def _notice(self, session: Session, message: InboundMessage, record: InboundRecord) -> None:
-        session.flush()
-        session.add(notice_row(message.channel.value, message.channel_user_id, "rate_limited",
-                               f"rate_limited:{record.id}", self.clock()))  # fmt: skip
+    def _record(
+        self, conversation_id: int, message: InboundMessage, verdict: str, now: datetime
+    ) -> dict[str, Any]:
+        return {
+            "conversation_id": conversation_id,
+            "channel": message.channel.value,
+            "channel_user_id": message.channel_user_id,
+            "message_id": message.message_id,
+            "kind": message.kind.value,
+            "text": rasa_text(message),
+            "details": _details(message),
+            "state": PENDING if verdict == "ok" else RATE_LIMITED,
+            "attempts": 0,
+            "created_at": now,
+        }
 
-    def _record(self, conversation_id: int, message: InboundMessage, state: str) -> InboundRecord:
-        return InboundRecord(
-            conversation_id=conversation_id,
-            channel=message.channel.value,
-            channel_user_id=message.channel_user_id,
-            message_id=message.message_id,
-            kind=message.kind.value,
-            text=rasa_text(message),
-            details=_details(message),
-            state=state,
-            created_at=self.clock(),
+
+class _Outcome:
+    """The writes that follow the inbound insert: thread turns, conversations, notices."""
+
+    def __init__(self, session: Session, batch: SqlInboundBatch, now: datetime) -> None:
+        self.session, self.batch, self.now = session, batch, now
+        self.repo = SqlConversationRepository(session)
+
+    def settle(self, messages: Sequence[InboundMessage], records: list[dict[str, Any]],
+               verdicts: list[str], stored: dict[tuple[str, str], int]) -> list[Accepted]:  # fmt: skip
+        """Turns and conversation updates for the messages stored now; what each request gets."""
+        accepted, turns, seen = [], [], set()
+        for message, record, verdict in zip(messages, records, verdicts, strict=True):
+            key = (record["channel"], record["message_id"])
+            record_id = stored.get(key) if key not in seen else None
+            seen.add(key)
+            if record_id is None:
+                accepted.append(Accepted(record["conversation_id"], new=False))
+                continue
+            turns.append(self._turn(message, record, record_id))
+            accepted.append(self._accepted(message, record, record_id, verdict))
+        self.batch.add_turns(turns)
+        fresh = [a.conversation_id for a in accepted if a.new]
+        reachable = [a.conversation_id for a, m in zip(accepted, messages, strict=True)
+                     if a.new and m.kind is not MessageKind.UNFOLLOW]  # fmt: skip
+        self.batch.touch(fresh, reachable, self.now)
+        return accepted
+
+    def _turn(self, message: InboundMessage, record: dict[str, Any], record_id: int) -> dict[str, Any]:
+        conversation_id = record["conversation_id"]
+        title = (
+            self.repo.button_title(conversation_id, message.text)
+            if message.kind is MessageKind.CALLBACK
+            else None
         )
+        return {"conversation_id": conversation_id, "direction": "in", "author_kind": "citizen",
+                "text": thread_text(message, title), "buttons": [], "image_url": _own_photo(message),
+                "outbox_key": None, "inbound_id": record_id, "created_at": self.now}  # fmt: skip
+
+    def _accepted(
+        self, message: InboundMessage, record: dict[str, Any], record_id: int, verdict: str
+    ) -> Accepted:
+        recipient = None
+        if verdict == "limited_first":
+            self.session.add(notice_row(message.channel.value, message.channel_user_id, "rate_limited",
+                                        f"rate_limited:{record_id}", self.now))  # fmt: skip
+            recipient = (message.channel.value, message.channel_user_id)
+        return Accepted(record["conversation_id"], new=True, state=record["state"], recipient=recipient)
+
+
+def _first_of_each(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per (channel, message id): a retry that arrives in the same batch is a duplicate."""
+    unique: dict[tuple[str, str], dict[str, Any]] = {}
+    for record in records:
+        unique.setdefault((record["channel"], record["message_id"]), record)
+    return list(unique.values())
 
 
 def _details(message: InboundMessage) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import threading
 import time
+from collections.abc import Sequence
 
 from redis import Redis
 
@@ -22,9 +23,19 @@ class AbstractRateLimiter(abc.ABC):
     def hit(self, sender: str) -> int:
         """Count a message and return how many the sender sent in this window (this one included)."""
 
+    def hit_many(self, senders: Sequence[str]) -> list[int]:
+        """Count one message of each sender, in order (a sender may appear several times)."""
+        return [self.hit(sender) for sender in senders]
+
     def verdict(self, sender: str) -> str:
         """``ok``; ``limited`` (over the limit); ``limited_first`` (first one over: tell them)."""
-        count = self.hit(sender)
+        return self._judge(self.hit(sender))
+
+    def verdicts(self, senders: Sequence[str]) -> list[str]:
+        """The verdict of each message of a batch, counted in order."""
+        return [self._judge(count) for count in self.hit_many(senders)]
+
+    def _judge(self, count: int) -> str:
         if count <= self.per_minute:
             return "ok"
         return "limited_first" if count == self.per_minute + 1 else "limited"
@@ -59,9 +70,14 @@ class RedisRateLimiter(AbstractRateLimiter):
 
     def hit(self, sender: str) -> int:
         """Increment the sender's counter of the current window."""
-        key = f"{self._prefix}{sender}:{int(time.time() // WINDOW_SECONDS)}"
-        pipe = self._redis.pipeline()
-        pipe.incr(key)
-        pipe.expire(key, WINDOW_SECONDS * 2)
-        count, _ = pipe.execute()
-        return int(count)
+        return self.hit_many([sender])[0]
+
+    def hit_many(self, senders: Sequence[str]) -> list[int]:
+        """INCR + EXPIRE for every message of a batch in one round trip."""
+        window = int(time.time() // WINDOW_SECONDS)
+        pipe = self._redis.pipeline(transaction=False)
+        for sender in senders:
+            key = f"{self._prefix}{sender}:{window}"
+            pipe.incr(key)
+            pipe.expire(key, WINDOW_SECONDS * 2)
+        return [int(count) for count in pipe.execute()[::2]]

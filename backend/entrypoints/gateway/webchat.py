@@ -106,8 +106,7 @@ async def _handle_frame(gateway: Gateway, raw: str, session_id: str) -> dict[str
         return {"type": "error", "reason": str(exc)}
     if message.channel_user_id != session_id:
         return {"type": "error", "reason": "session_id does not match this connection"}
-    accepted = await run_in_threadpool(gateway.inbound.accept, message)
-    gateway.after_accept(accepted)
+    accepted = await gateway.receive(message)
     await gateway.fanout.publish(session_id)
     client_id = message.message_id.split(":", 1)[1]
     return {"type": "ack", "client_message_id": client_id, "duplicate": not accepted.new}

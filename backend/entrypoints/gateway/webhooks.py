@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
-from fastapi.concurrency import run_in_threadpool
 
 from backend.entrypoints.gateway.wiring import Gateway
 from channels import (
@@ -60,8 +59,7 @@ async def zalo_webhook(request: Request, gateway: GatewayDep) -> dict[str, Any]:
 async def _accept(gateway: Gateway, message: InboundMessage | None) -> dict[str, Any]:
     if message is None:
         return {"ok": True, "ignored": True}
-    accepted = await run_in_threadpool(gateway.inbound.accept, message)
-    gateway.after_accept(accepted)
+    accepted = await gateway.receive(message)
     return {"ok": True, "duplicate": not accepted.new}
 
 

@@ -20,7 +20,9 @@ from backend.adapters.redis.rate_limit import AbstractRateLimiter, InProcessRate
 from backend.bootstrap import Container
 from backend.services.conversation import ConversationProcessor
 from backend.services.delivery import DeliveryService, RetryPolicy
+from backend.services.group_commit import GroupCommit
 from backend.services.inbound import Accepted, InboundService
+from channels import InboundMessage
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +40,16 @@ class Gateway:
     delivery: DeliveryService
     processor: ConversationProcessor
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    writer: GroupCommit[InboundMessage, Accepted] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writer = GroupCommit(self.inbound.accept_many)
+
+    async def receive(self, message: InboundMessage) -> Accepted:
+        """Store the message (committed, shared with concurrent ones) then start forwarding it."""
+        accepted = await self.writer.submit(message)
+        self.after_accept(accepted)
+        return accepted
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:
         """Run a coroutine in the background; errors are logged, never lost silently."""

@@ -1,0 +1,88 @@
+"""Store a batch of inbound messages with a few set-based statements (group commit of the
+webhooks): conversations looked up (created when missing) at once, inbound rows inserted with
+``ON CONFLICT (channel, message_id) DO NOTHING``, thread turns inserted at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Insert, Table, bindparam, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from backend.adapters.db.gateway_models import Conversation, ConversationMessage, InboundRecord
+
+Key = tuple[str, str]  # (channel, channel user id) or (channel, message id)
+CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
+INBOUND: Table = InboundRecord.__table__  # type: ignore[assignment]
+TURNS: Table = ConversationMessage.__table__  # type: ignore[assignment]
+
+
+class SqlInboundBatch:
+    """Set-based writes of the inbound path, inside the caller's session (PostgreSQL or SQLite)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.dialect = session.get_bind().dialect.name
+
+    def conversations(self, names: Mapping[Key, str | None], now: datetime) -> dict[Key, int]:
+        """The conversation id of each (channel, user id), created on first contact; a known
+        display name replaces the stored one."""
+        found = self._find(names)
+        missing = [key for key in names if key not in found]
+        if missing:
+            rows = [{"channel": c, "channel_user_id": u, "display_name": names[(c, u)],
+                     "last_message_at": now, "created_at": now} for c, u in missing]  # fmt: skip
+            self.session.execute(self._insert(CONVERSATIONS, ("channel", "channel_user_id")), rows)
+            found.update(self._find(missing))
+        renamed = [{"b_id": found[key][0], "b_name": name} for key, name in names.items()
+                   if name and found[key][1] != name]  # fmt: skip
+        if renamed:
+            statement = update(CONVERSATIONS).where(CONVERSATIONS.c.id == bindparam("b_id"))
+            self.session.execute(statement.values(display_name=bindparam("b_name")), renamed)
+        return {key: value[0] for key, value in found.items()}
+
+    def insert_inbound(self, rows: Sequence[dict[str, Any]]) -> dict[Key, int]:
+        """Insert inbound rows; the ids of those stored now, by (channel, message id) (a
+        message already stored is left out)."""
+        columns = INBOUND.c
+        statement = self._insert(INBOUND, ("channel", "message_id")).returning(
+            columns.id, columns.channel, columns.message_id
+        )
+        result = self.session.execute(statement, list(rows))
+        return {(channel, message_id): row_id for row_id, channel, message_id in result}
+
+    def touch(self, conversation_ids: Iterable[int], reachable_again: Iterable[int], now: datetime) -> None:
+        """Note the latest message; a citizen who writes is reachable again."""
+        reachable = set(reachable_again)
+        statement = update(CONVERSATIONS).where(CONVERSATIONS.c.id == bindparam("b_id"))
+        rows = [{"b_id": cid} for cid in set(conversation_ids) - reachable]
+        if rows:
+            self.session.execute(statement.values(last_message_at=now), rows)
+        rows = [{"b_id": cid} for cid in reachable]
+        if rows:
+            values = {"last_message_at": now, "unreachable": False, "unreachable_reason": None}
+            self.session.execute(statement.values(**values), rows)
+
+    def add_turns(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Append citizen turns to their threads."""
+        if rows:
+            self.session.execute(TURNS.insert(), list(rows))
+
+    def _find(self, keys: Iterable[Key]) -> dict[Key, tuple[int, str | None]]:
+        columns = CONVERSATIONS.c
+        statement = select(columns.id, columns.channel, columns.channel_user_id, columns.display_name).where(
+            tuple_(columns.channel, columns.channel_user_id).in_(list(keys))
+        )
+        return {(row.channel, row.channel_user_id): (row.id, row.display_name)
+                for row in self.session.execute(statement)}  # fmt: skip
+
+    def _insert(self, table: Table, unique: tuple[str, ...]) -> Insert:
+        """INSERT … ON CONFLICT (unique) DO NOTHING in the session's dialect."""
+        if self.dialect == "postgresql":
+            return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(unique))
+        if self.dialect == "sqlite":
+            return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(unique))
+        raise NotImplementedError(f"no INSERT … ON CONFLICT for {self.dialect}")
