@@ -119,16 +119,29 @@ class DeliveryService:
             session.commit()
         return claimed
 
-    async def deliver(self, row: Claimed) -> None:
-        """Send one leased row and settle it."""
+    async def deliver_in_order(self, rows: list[Claimed], unreachable: bool | None = None) -> bool:
+        """Send rows leased together to one citizen, in order; True if all were settled. After a
+        row that must be retried, the rest go back to pending (they wait for it)."""
+        for index, row in enumerate(rows):
+            if not await self.deliver(row, unreachable):
+                await asyncio.to_thread(self._unclaim, rows[index + 1 :])
+                return False
+        return True
+
+    async def deliver(self, row: Claimed, unreachable: bool | None = None) -> bool:
+        """Send one leased row and settle it; False if it is to be retried later.
+
+        ``unreachable``: what the caller already knows of the citizen (None: look it up)."""
         try:
-            delivered = await self._send(row)
+            delivered = await self._send(row, unreachable)
         except RetryLater as exc:
             await asyncio.to_thread(self._retry, row, str(exc), exc.retry_after)
         except Unreachable as exc:
             await asyncio.to_thread(self._unreachable, row, str(exc))
+            return True
         except PermanentError as exc:
             await asyncio.to_thread(self._give_up, row, DEAD, str(exc))
+            return True
         except DeliveryError as exc:
             await asyncio.to_thread(self._retry, row, str(exc), 0.0)
         except Exception as exc:
@@ -136,9 +149,13 @@ class DeliveryService:
             await asyncio.to_thread(self._retry, row, f"{type(exc).__name__}: {exc}", 0.0)
         else:
             await self._delivered(row, delivered)
+            return True
+        return False
 
-    async def _send(self, row: Claimed) -> Delivered:
-        if await asyncio.to_thread(self._is_unreachable, row):
+    async def _send(self, row: Claimed, unreachable: bool | None) -> Delivered:
+        if unreachable is None:
+            unreachable = await asyncio.to_thread(self._is_unreachable, row)
+        if unreachable:
             raise Unreachable("the citizen is marked unreachable on this channel")
         if row.channel == Channel.WEBCHAT.value:
             return Delivered(row.key)  # the thread turn written on settlement is the delivery
@@ -188,6 +205,14 @@ class DeliveryService:
             conversation.unreachable, conversation.unreachable_reason = True, error[:500]
             SqlDeliveryRepository(session).give_up(row.id, row.attempt, UNDELIVERABLE, error)
             session.commit()
+
+    def _unclaim(self, rows: list[Claimed]) -> None:
+        if rows:
+            with self.session_factory() as session:
+                repository = SqlDeliveryRepository(session)
+                for row in rows:
+                    repository.unclaim(row.id, row.attempt, self.clock())
+                session.commit()
 
     def _give_up(self, row: Claimed, state: str, error: str) -> None:
         logger.warning("outbox row %s to %s: %s (%s)", row.id, mask_id(row.user_id), state, error)

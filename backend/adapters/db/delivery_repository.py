@@ -89,9 +89,22 @@ class SqlDeliveryRepository:
         """Try again at ``at``."""
         return self._settle(row_id, attempt, state=FAILED, last_error=error[:2000], next_attempt_at=at)
 
+    def unclaim(self, row_id: int, attempt: int, now: datetime) -> bool:
+        """Give a leased row back unsent (pending, due now, the attempt not counted)."""
+        return self._settle(row_id, attempt, state=PENDING, attempts=attempt - 1, next_attempt_at=now)
+
     def give_up(self, row_id: int, attempt: int, state: str, error: str) -> bool:
         """Settle for good: ``dead`` (retries exhausted, rejected) or ``undeliverable``."""
         return self._settle(row_id, attempt, state=state, last_error=error[:2000])
+
+    def has_open_rows(self, channel: str, user_id: str) -> bool:
+        """Tell whether a row to this citizen is still unsettled (a new one must wait for it)."""
+        statement = select(OutboxMessage.id).where(
+            OutboxMessage.channel == channel,
+            OutboxMessage.channel_user_id == user_id,
+            OutboxMessage.state.in_(OPEN_STATES),
+        )
+        return self.session.scalars(statement.limit(1)).first() is not None
 
     def open_rows_to(self, channel: str, user_id: str) -> Sequence[OutboxMessage]:
         """Unsettled rows to one citizen, oldest first."""

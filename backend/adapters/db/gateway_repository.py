@@ -104,6 +104,27 @@ class SqlConversationRepository:
         )
         return list(self.session.scalars(statement))
 
+    def settle_inbound(self, inbound_id: int, state: str, now: datetime) -> None:
+        """Mark an inbound message handled (one UPDATE, nothing loaded)."""
+        self.session.execute(
+            update(InboundRecord)
+            .where(InboundRecord.id == inbound_id)
+            .values(state=state, processed_at=now, last_error=None)
+            .execution_options(synchronize_session=False)
+        )
+
+    def answered(self, conversation_id: int) -> bool:
+        """Rasa answered: the next outage gets its acknowledgement again. Returns whether the
+        citizen is marked unreachable."""
+        statement = (
+            update(Conversation)
+            .where(Conversation.id == conversation_id)
+            .values(rasa_ack_sent=False)
+            .returning(Conversation.unreachable)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(self.session.execute(statement).scalar_one())
+
     def inbound_by_id(self, inbound_id: int) -> InboundRecord:
         """An inbound message by id."""
         return self.session.get_one(InboundRecord, inbound_id)

@@ -67,4 +67,6 @@ def _replies(call: RasaCall) -> list[dict[str, Any]]:
     reply: dict[str, Any] = {"recipient_id": call.sender, "text": f"Bot đã nhận: {call.message}"}
     if "nút" in call.message:
         reply["buttons"] = [{"title": "Có", "payload": "/affirm"}, {"title": "Không", "payload": "/deny"}]
+    if "hai câu" in call.message:
+        return [reply, {"recipient_id": call.sender, "text": "Câu thứ hai"}]
     return [reply]

@@ -12,7 +12,7 @@ from backend.adapters.db.gateway_models import ConversationMessage, InboundRecor
 from tests.fakes import telegram_updates as tg
 from tests.integration.gateway.conftest import GatewayStack, fresh_rate_window, telegram_post, wait_for
 
-CHATS = (72001, 72002, 72003)
+CHATS = (79101, 79102, 79103)
 PER_CHAT = 4
 
 

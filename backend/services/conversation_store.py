@@ -1,0 +1,207 @@
+"""The transactions of the conversation processor (blocking; the processor runs them in worker
+threads). Each step of the reply path is one short transaction: take the lease and read the next
+message (with what handling it needs), then store Rasa's replies and lease them for sending."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from backend.adapters.db.delivery_repository import PENDING, SENDING, SqlDeliveryRepository
+from backend.adapters.db.gateway_models import ConversationMessage, InboundRecord
+from backend.adapters.db.gateway_repository import SqlConversationRepository
+from backend.adapters.db.models import OutboxMessage, Ticket, TicketMessage
+from backend.adapters.rasa_client import BotReply
+from backend.services.delivery import Claimed
+from backend.services.inbound import notice_row
+from channels import Channel, MessageKind
+
+PROCESSED, HANDED_OFF, SKIPPED, ANSWERED = "processed", "handed_off", "skipped", "answered"
+REPLY_GRACE = timedelta(seconds=15)  # the worker takes a reply only if direct delivery did not
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The next message of a conversation and what handling it needs to know."""
+
+    record: InboundRecord
+    handed_off: bool = False  # an official has the conversation
+    offered: list[dict[str, str]] = field(default_factory=list)  # buttons last offered (Zalo)
+
+
+@dataclass(frozen=True)
+class StoredReplies:
+    """Rasa's replies, stored; ``claimed`` are leased for sending now (empty when an earlier
+    message to the citizen is still unsettled: delivery then goes through the claim query)."""
+
+    claimed: list[Claimed]
+    unreachable: bool
+
+
+class ConversationStore:
+    """One method per transaction of the processor."""
+
+    def __init__(self, session_factory: sessionmaker[Session], clock: Callable[[], datetime],
+                 lease: timedelta, send_lease: timedelta) -> None:  # fmt: skip
+        self.session_factory = session_factory
+        self.clock = clock
+        self.lease = lease
+        self.send_lease = send_lease
+
+    def lease_and_next(self, conversation_id: int, owner: str) -> tuple[bool, Pending | None]:
+        """Take the forwarder's lease (unless another live process holds it) and read the next
+        message, in one transaction."""
+        with self.session_factory() as session:
+            repo = SqlConversationRepository(session)
+            now = self.clock()
+            if not repo.acquire(conversation_id, owner, now + self.lease, now):
+                return False, None
+            pending = self._next(repo, conversation_id)
+            session.commit()
+        return True, pending
+
+    def renew_and_next(self, conversation_id: int, owner: str) -> Pending | None:
+        """Extend the lease and read the next message, in one transaction."""
+        with self.session_factory() as session:
+            repo = SqlConversationRepository(session)
+            now = self.clock()
+            repo.acquire(conversation_id, owner, now + self.lease, now)
+            pending = self._next(repo, conversation_id)
+            session.commit()
+        return pending
+
+    def _next(self, repo: SqlConversationRepository, conversation_id: int) -> Pending | None:
+        record = repo.next_pending(conversation_id)
+        if record is None:
+            return None
+        handed_off = repo.handoff(record.channel, record.channel_user_id) is not None
+        numbered = record.channel == Channel.ZALO.value and record.kind == MessageKind.TEXT.value
+        return Pending(record, handed_off, repo.offered_buttons(conversation_id) if numbered else [])
+
+    def release(self, conversation_id: int, owner: str) -> bool:
+        """Give the lease back; True if messages are still pending."""
+        with self.session_factory() as session:
+            repo = SqlConversationRepository(session)
+            repo.release(conversation_id, owner)
+            pending = repo.has_pending(conversation_id)
+            session.commit()
+        return pending
+
+    def with_pending(self, before: datetime) -> list[int]:
+        """Conversations with a message pending since before ``before``."""
+        with self.session_factory() as session:
+            return list(SqlConversationRepository(session).with_pending(before))
+
+    def store_replies(self, record: InboundRecord, replies: list[BotReply]) -> StoredReplies:
+        """Rasa's replies as bot turns and outbox rows, the message settled; the rows are leased
+        for sending at once unless an earlier message to the citizen is still unsettled."""
+        now = self.clock()
+        with self.session_factory() as session:
+            repo = SqlConversationRepository(session)
+            send_now = not SqlDeliveryRepository(session).has_open_rows(
+                record.channel, record.channel_user_id
+            )
+            rows = [_reply_row(record, reply, f"rasa:{record.id}:{i}", now + REPLY_GRACE)
+                    for i, reply in enumerate(replies)]  # fmt: skip
+            if send_now:
+                for row in rows:
+                    row.state, row.attempts, row.next_attempt_at = SENDING, 1, now + self.send_lease
+            session.add_all(rows + [_bot_turn(record, reply, row.idempotency_key)
+                                    for reply, row in zip(replies, rows, strict=True)])  # fmt: skip
+            self.settle(session, record.id, PROCESSED)
+            unreachable = repo.answered(record.conversation_id)
+            session.flush()
+            claimed = [Claimed.of(row) for row in rows] if send_now else []
+            session.commit()
+        return StoredReplies(claimed, unreachable)
+
+    def hand_off(self, record: InboundRecord) -> bool:
+        """While an official has the conversation, the message joins the ticket thread instead."""
+        with self.session_factory() as session:
+            repo = SqlConversationRepository(session)
+            handoff = repo.handoff(record.channel, record.channel_user_id)
+            if handoff is None:
+                return False
+            ticket = session.get(Ticket, handoff.ticket_id) if handoff.ticket_id else None
+            ticket = ticket or repo.latest_open_ticket(record.channel, record.channel_user_id)
+            if ticket is not None:
+                name = (record.details or {}).get("display_name")
+                session.add(TicketMessage(ticket_id=ticket.id, author_kind="citizen",
+                                          body=_thread_body(record), author_name=name))  # fmt: skip
+            self.settle(session, record.id, HANDED_OFF)
+            session.commit()
+        return True
+
+    def membership(self, record: InboundRecord) -> None:
+        """A citizen who blocked the bot or unfollowed the OA cannot be messaged until they return."""
+        with self.session_factory() as session:
+            if record.kind == MessageKind.UNFOLLOW.value:
+                conversation = SqlConversationRepository(session).get(record.conversation_id)
+                conversation.unreachable = True
+                conversation.unreachable_reason = "unfollowed or blocked the bot"
+            self.settle(session, record.id, SKIPPED)
+            session.commit()
+
+    def count_attempt(self, record_id: int, error: str) -> None:
+        """Note a failed forwarding attempt; the message stays pending."""
+        with self.session_factory() as session:
+            stored = SqlConversationRepository(session).inbound_by_id(record_id)
+            stored.attempts, stored.last_error = stored.attempts + 1, error[:2000]
+            session.commit()
+
+    def queue_ack(self, record: InboundRecord) -> bool:
+        """Queue the "your message is safe" notice, once per outage; True if queued now."""
+        with self.session_factory() as session:
+            conversation = SqlConversationRepository(session).get(record.conversation_id)
+            if conversation.rasa_ack_sent:
+                return False
+            conversation.rasa_ack_sent = True
+            session.add(notice_row(record.channel, record.channel_user_id, "rasa_pending",
+                                   f"ack:{record.id}", self.clock()))  # fmt: skip
+            session.commit()
+        return True
+
+    def queue_notice(self, record: InboundRecord, text_key: str, state: str) -> None:
+        """Answer the message with one of the gateway's own texts and settle it."""
+        with self.session_factory() as session:
+            session.add(notice_row(record.channel, record.channel_user_id, text_key,
+                                   f"{text_key}:{record.id}", self.clock()))  # fmt: skip
+            self.settle(session, record.id, state)
+            session.commit()
+
+    def save_details(self, record_id: int, details: dict[str, Any]) -> None:
+        """Keep fetched media URLs with the message (a retry does not download again)."""
+        with self.session_factory() as session:
+            SqlConversationRepository(session).inbound_by_id(record_id).details = details
+            session.commit()
+
+    def settle(self, session: Session, record_id: int, state: str) -> None:
+        """Mark a message handled."""
+        SqlConversationRepository(session).settle_inbound(record_id, state, self.clock())
+
+
+def _thread_body(record: InboundRecord) -> str:
+    details = record.details or {}
+    parts = [record.text] if not record.text.startswith("/") else []
+    parts += list(details.get("media_urls") or details.get("photo_urls") or [])
+    if details.get("latitude") is not None:
+        parts.append(f"Vị trí: {details['latitude']}, {details['longitude']}")
+    return "\n".join(parts) or record.text
+
+
+def _bot_turn(record: InboundRecord, reply: BotReply, key: str) -> ConversationMessage:
+    """The bot's turn in the thread (its outbox key is new: this message is stored once)."""
+    return ConversationMessage(conversation_id=record.conversation_id, direction="out", author_kind="bot",
+                               text=reply.text, buttons=reply.buttons, image_url=reply.image_url,
+                               outbox_key=key)  # fmt: skip
+
+
+def _reply_row(record: InboundRecord, reply: BotReply, key: str, due: datetime) -> OutboxMessage:
+    return OutboxMessage(
+        ticket_id=None, channel=record.channel, channel_user_id=record.channel_user_id, kind="bot_reply",
+        payload=reply.payload(), idempotency_key=key, state=PENDING, attempts=0, next_attempt_at=due,
+    )  # fmt: skip
