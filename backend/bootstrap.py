@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -13,8 +14,10 @@ from backend.adapters.db.base import utcnow
 from backend.adapters.db.engine import make_engine, make_session_factory
 from backend.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from backend.adapters.media_store import LocalMediaStore
+from backend.adapters.redis.figures_cache import RedisFiguresCache
 from backend.domain.duplicates import DuplicatePolicy
 from backend.domain.notifications import NotificationTemplates
+from backend.services.figures_cache import AbstractFiguresCache, InProcessFiguresCache
 from backend.services.notifier import OutboxNotifier
 from backend.services.reference_service import ReferenceLoader, load_notification_templates
 from backend.services.ticket_service import DuplicateRules, TicketService
@@ -37,6 +40,17 @@ class Container:
     workflow: TicketWorkflow
     reference_loader: ReferenceLoader
     clock: Callable[[], datetime]
+    figures_cache: AbstractFiguresCache | None = None
+
+
+def build_figures_cache(settings: Settings) -> AbstractFiguresCache | None:
+    """The dashboard's cache: Redis when REDIS_URL is set, in-process otherwise, None when off."""
+    if settings.dashboard_cache_seconds <= 0:
+        return None
+    if not settings.redis_url:
+        return InProcessFiguresCache()
+    client = redis.Redis.from_url(settings.redis_url, socket_timeout=1, socket_connect_timeout=1)
+    return RedisFiguresCache(client, f"{settings.redis_key_prefix}dashboard:")
 
 
 def bootstrap(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Container:
@@ -67,4 +81,5 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Con
         workflow,
         ReferenceLoader(settings.reference_dir),
         clock,
+        build_figures_cache(settings),
     )

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     secret_key: str | None = Field(default=None, repr=False)  # signs console session cookies
     session_max_age_s: int = 12 * 3600
+    dashboard_cache_seconds: int = Field(default=30, ge=0, le=60)  # per-filter dashboard figures; 0 = off
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
     open311_api_keys: str = Field(default="", repr=False)  # comma-separated; SERVICE_TOKEN also works

@@ -1,5 +1,6 @@
 """Console inbox and statistics at 100k and 1M generated tickets: the query services, the HTTP
-pages of a signed-in dispatcher, and the same queries without the console's indexes (baseline)."""
+pages of a signed-in dispatcher, the inbox queries without the console's indexes (baseline), and
+the dashboard's previous code next to its current cold (cache miss) and warm (cache hit) paths."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import console_stats
 import httpx
 from backend_env import bench_database, connect, sample, summary_ms, table
 from backend_server import backend
@@ -93,33 +95,27 @@ def _services(url: str) -> tuple[TicketQueries, Statistics, Any]:
 
 
 def measure_services(url: str, iterations: int, budget: float = BUDGET_S) -> dict[str, dict[str, float]]:
-    """p50/p95 of every list and statistics case through the query services."""
-    queries, stats, engine = _services(url)
+    """p50/p95 of every list case through the query service."""
+    queries, _, engine = _services(url)
     dispatcher = Principal(1, "bench", "Bench", Role.DISPATCHER, None)
     results: dict[str, dict[str, float]] = {}
     try:
         for case in list_cases(url):
             call = lambda c=case: queries.list(dispatcher, c.filter, c.sort, 1, 25)  # noqa: E731
             results["list: " + case.name] = summary_ms(sample(call, iterations, budget, warmup=1))
-        for name, query, _ in stats_cases(url):
-            call = lambda q=query: stats.compute(dispatcher, q)  # noqa: E731
-            results["stats: " + name] = summary_ms(sample(call, iterations, budget, warmup=1))
     finally:
         engine.dispose()
     return results
 
 
-def measure_http(url: str, iterations: int) -> dict[str, dict[str, float]]:
-    """Round-trip time over loopback (keep-alive) of /console and /console/dashboard."""
-    _create_dispatcher(url)
-    cases = list_cases(url)
-    pages = [("/console " + c.name, "/console?" + c.query) for c in cases[:3] + cases[6:7]]
-    pages += [
-        ("/console/dashboard " + name, "/console/dashboard?" + qs) for name, _, qs in stats_cases(url)[:2]
-    ]
+def measure_http(
+    url: str, iterations: int, cache_seconds: int, pages: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """Round-trip time over loopback (keep-alive) of console pages, with DASHBOARD_CACHE_SECONDS."""
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as media:
-        env = {"DATABASE_URL": url, "SECRET_KEY": "bench-secret-key", "MEDIA_DIR": media, "REDIS_URL": ""}
+        env = {"DATABASE_URL": url, "SECRET_KEY": "bench-secret-key", "MEDIA_DIR": media, "REDIS_URL": "",
+               "DASHBOARD_CACHE_SECONDS": str(cache_seconds)}  # fmt: skip
         with backend(env) as base, httpx.Client(base_url=base, timeout=120) as http:
             login = http.post(
                 "/api/v1/auth/login", json={"username": "bench.dispatcher", "password": PASSWORD}
@@ -130,6 +126,19 @@ def measure_http(url: str, iterations: int) -> dict[str, dict[str, float]]:
                     sample(lambda p=path: _get(http, p), iterations, BUDGET_S, warmup=1)
                 )
     return results
+
+
+def measure_pages(url: str, iterations: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Inbox pages; dashboard pages with the cache off (cold) and on (warm, 60 s)."""
+    _create_dispatcher(url)
+    cases = list_cases(url)
+    inbox = [("/console " + c.name, "/console?" + c.query) for c in cases[:3] + cases[6:7]]
+    dashboard = [
+        ("/console/dashboard " + name, "/console/dashboard?" + qs) for name, _, qs in stats_cases(url)
+    ]
+    cold = measure_http(url, iterations, 0, inbox + dashboard)
+    warm = measure_http(url, iterations, 60, dashboard)
+    return {k: cold[k] for k, _ in inbox}, {k: cold[k] for k, _ in dashboard}, warm
 
 
 def _create_dispatcher(url: str) -> None:
@@ -148,7 +157,7 @@ def _get(http: httpx.Client, path: str) -> None:
 
 
 def without_console_indexes(url: str, iterations: int) -> dict[str, dict[str, float]]:
-    """The baseline: the same service queries with the console migration's indexes dropped."""
+    """The inbox baseline: the same list queries with the console migration's indexes dropped."""
     with connect(url) as db:
         found = db.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'tickets' "
                            "AND indexname = ANY(%s)", [list(CONSOLE_INDEXES)]).fetchall()  # fmt: skip
@@ -180,7 +189,7 @@ def explain_slow(url: str, total: int) -> None:
 
 
 def run(scales: list[int], iterations: int, explain_plans: bool = False) -> None:
-    """Generate each scale, measure, and print one table per scale (and the plans if asked)."""
+    """Generate each scale, measure, and print the tables per scale (and the plans if asked)."""
     with bench_database() as url:
         for total in scales:
             generate(url, total)
@@ -188,17 +197,30 @@ def run(scales: list[int], iterations: int, explain_plans: bool = False) -> None
                 explain_slow(url, total)
             services = measure_services(url, iterations)
             baseline = without_console_indexes(url, max(3, iterations // 5))
-            http = measure_http(url, iterations)
-            _print(total, services, baseline, http)
+            stats = console_stats.measure(url, stats_cases(url), iterations, BUDGET_S)
+            inbox, cold, warm = measure_pages(url, iterations)
+            _print(total, services, baseline, stats, inbox)
+            _print_dashboard(total, cold, warm)
             with connect(url) as db:  # the next scale starts from an empty users table
                 db.execute("DELETE FROM users")
 
 
-def _print(total: int, services: dict[str, Any], baseline: dict[str, Any], http: dict[str, Any]) -> None:
+def _print(total: int, services: dict[str, Any], baseline: dict[str, Any], stats: dict[str, Any],
+           http: dict[str, Any]) -> None:  # fmt: skip
     rows = [[name, f["p50"], f["p95"], baseline[name]["p50"], baseline[name]["p95"], f["n"]]
             for name, f in services.items()]  # fmt: skip
     headers = ["query", "p50", "p95", "baseline p50 (no console indexes)", "baseline p95", "runs"]
-    table(f"Console query services at {total:,} tickets (ms)", headers, rows)
+    table(f"Console inbox queries at {total:,} tickets (ms)", headers, rows)
+    table(f"Dashboard statistics service at {total:,} tickets (ms; previous = commit "
+          f"{console_stats.PREVIOUS[:7]} without the covering index)", console_stats.HEADERS,
+          console_stats.rows(stats))  # fmt: skip
     rows = [[name, f["p50"], f["p95"], f["n"]] for name, f in http.items()]
     table(f"Console pages over HTTP at {total:,} tickets (ms, signed-in dispatcher, keep-alive)",
           ["page", "p50", "p95", "runs"], rows)  # fmt: skip
+
+
+def _print_dashboard(total: int, cold: dict[str, Any], warm: dict[str, Any]) -> None:
+    rows = [[name, f["p50"], f["p95"], warm[name]["p50"], warm[name]["p95"], f"{f['n']}/{warm[name]['n']}"]
+            for name, f in cold.items()]  # fmt: skip
+    headers = ["page", "cold p50 (cache off)", "cold p95", "warm p50 (cache hit)", "warm p95", "runs"]
+    table(f"/console/dashboard over HTTP at {total:,} tickets (ms, signed-in dispatcher)", headers, rows)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, select
@@ -54,6 +56,31 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return round(float(value), digits) if value is not None else None
 
 
+GROUP_KEYS = (None, Ticket.category_code, Ticket.unit_code, Ticket.department_code)
+NAME_COLUMNS: dict[Any, Any] = {
+    Category: (Category.code, Category.name_vi),
+    Unit: (Unit.code, Unit.name),
+    Department: (Department.code, Department.name),
+}
+
+
+def _names(session: Session) -> dict[Any, dict[str, str]]:
+    """Code → name of every category, unit and department (small reference tables)."""
+    return {
+        model: dict(session.execute(select(*columns)).tuples().all())
+        for model, columns in NAME_COLUMNS.items()
+    }
+
+
+def _named(groups: dict[Any, dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
+    items = [{"code": code, "name": names.get(code) if code else None, **m} for code, m in groups.items()]
+    return sorted(items, key=lambda item: (-item["count"], item["code"] or ""))
+
+
+def _bucket(name: str, by_category: dict[str, int]) -> dict[str, Any]:
+    return {"bucket": name, "count": sum(by_category.values()), "by_category": by_category}
+
+
 class Statistics:
     """Aggregates over the tickets matching a StatsQuery."""
 
@@ -67,32 +94,89 @@ class Statistics:
         now = self.clock()
         with self.session_factory() as session:
             where = conditions(session, query.as_filter(), now, None)
-            groups = self._all_metrics(session, where, now)
-            return {
-                "totals": groups[None].get("all", self._empty()),
-                "by_category": self._named(groups[Ticket.category_code], session, Category, "name_vi"),
-                "by_unit": self._named(groups[Ticket.unit_code], session, Unit, "name"),
-                "by_department": self._named(groups[Ticket.department_code], session, Department, "name"),
-                "by_time": self._by_time(session, where, query.bucket),
-                "csat_distribution": self._csat(session, where),
-                "channels": self._channels(session, where),
-            }
+            if not stats_sql.is_postgres(session):
+                return self._portable(session, where, now, query.bucket)
+        return self._concurrent(where, now, query.bucket)
 
-    def _all_metrics(
-        self, session: Session, where: list[ColumnElement[bool]], now: datetime
+    def _concurrent(self, where: list[ColumnElement[bool]], now: datetime, bucket: str) -> dict[str, Any]:
+        """PostgreSQL: three passes at the same time, each on a connection of its own."""
+        jobs: list[Callable[[Session], Any]] = [
+            partial(self._metric_pass, where=where, now=now, groups=groups)
+            for groups in stats_sql.METRIC_PASSES
+        ]
+        jobs.append(partial(self._breakdown_pass, where=where, bucket=bucket))
+        with ThreadPoolExecutor(len(jobs), thread_name_prefix="stats") as pool:
+            *passes, (breakdown, names) = list(pool.map(self._in_session, jobs))
+        groups: dict[Any, dict[Any, dict[str, Any]]] = {key: {} for key in GROUP_KEYS}
+        for found in passes:
+            for key, values in found.items():
+                groups[key].update(values)
+        return {
+            "totals": groups[None].get("all", self._empty()),
+            "by_category": _named(groups[Ticket.category_code], names[Category]),
+            "by_unit": _named(groups[Ticket.unit_code], names[Unit]),
+            "by_department": _named(groups[Ticket.department_code], names[Department]),
+            **breakdown,
+        }
+
+    def _in_session(self, job: Callable[[Session], Any]) -> Any:
+        with self.session_factory() as session:
+            return job(session)
+
+    def _metric_pass(
+        self, session: Session, where: list[ColumnElement[bool]], now: datetime, groups: tuple[Any, ...]
     ) -> dict[Any, dict[Any, dict[str, Any]]]:
-        """Metrics overall and per category, unit and department: one pass on PostgreSQL."""
-        keys = (None, Ticket.category_code, Ticket.unit_code, Ticket.department_code)
-        if not stats_sql.is_postgres(session):
-            return {key: self._metrics(session, where, key, now) for key in keys}
+        """Metrics with medians for some of the groups (totals, per category, unit, department)."""
         session.execute(stats_sql.MORE_SORT_MEMORY)
-        found: dict[Any, dict[Any, dict[str, Any]]] = {key: {} for key in keys}
-        statement = stats_sql.grouping_sets(self._metric_columns(session, now)).where(*where)
-        for row in session.execute(statement).mappings():
-            key = keys[stats_sql.GROUPING_SET[row["grouping"]]]
+        found: dict[Any, dict[Any, dict[str, Any]]] = {key: {} for key in groups}
+        statement, flags = stats_sql.grouping_sets(self._metric_columns(session, now), groups)
+        for row in session.execute(statement.where(*where)).mappings():
+            key = flags[row["grouping"]]
             value = row[key.key] if key is not None else "all"
             found[key][value] = self._row(row, row["median"])
         return found
+
+    @staticmethod
+    def _breakdown_pass(
+        session: Session, where: list[ColumnElement[bool]], bucket: str
+    ) -> tuple[dict[str, Any], dict[Any, dict[str, str]]]:
+        """Tickets over time by category, the CSAT distribution and the channel mix; the names."""
+        times: dict[datetime, dict[str, int]] = defaultdict(dict)
+        scores: dict[int, int] = {}
+        channels: dict[str, int] = {}
+        for row in session.execute(stats_sql.breakdowns(bucket).where(*where)).mappings():
+            kind, count = stats_sql.BREAKDOWN_SET[row["grouping"]], int(row["count"])
+            if kind == "by_time":
+                times[row["bucket"]][row["category_code"]] = count
+            elif kind == "csat" and row["rating_score"] is not None:
+                scores[int(row["rating_score"])] = count
+            elif kind == "channels":
+                channels[row["citizen_channel"]] = count
+        breakdown = {
+            "by_time": [_bucket(start.strftime("%Y-%m-%d"), times[start]) for start in sorted(times)],
+            "csat_distribution": {str(score): scores.get(score, 0) for score in range(1, 6)},
+            "channels": [
+                {"channel": channel, "count": count}
+                for channel, count in sorted(channels.items(), key=lambda item: (-item[1], item[0]))
+            ],
+        }
+        return breakdown, _names(session)
+
+    def _portable(
+        self, session: Session, where: list[ColumnElement[bool]], now: datetime, bucket: str
+    ) -> dict[str, Any]:
+        """Other databases (SQLite): one query per figure, medians in Python."""
+        groups = {key: self._metrics(session, where, key, now) for key in GROUP_KEYS}
+        names = _names(session)
+        return {
+            "totals": groups[None].get("all", self._empty()),
+            "by_category": _named(groups[Ticket.category_code], names[Category]),
+            "by_unit": _named(groups[Ticket.unit_code], names[Unit]),
+            "by_department": _named(groups[Ticket.department_code], names[Department]),
+            "by_time": self._by_time(session, where, bucket),
+            "csat_distribution": self._csat(session, where),
+            "channels": self._channels(session, where),
+        }
 
     @staticmethod
     def _metric_columns(session: Session, now: datetime) -> list[Any]:
@@ -158,17 +242,6 @@ class Statistics:
         return self._row({**zero, "csat_average": None}, None)
 
     @staticmethod
-    def _named(
-        groups: dict[Any, dict[str, Any]], session: Session, model: Any, attr: str
-    ) -> list[dict[str, Any]]:
-        codes = [code for code in groups if code is not None]
-        names = {
-            r.code: getattr(r, attr) for r in session.scalars(select(model).where(model.code.in_(codes)))
-        }
-        items = [{"code": code, "name": names.get(code) if code else None, **m} for code, m in groups.items()]
-        return sorted(items, key=lambda item: (-item["count"], item["code"] or ""))
-
-    @staticmethod
     def _by_time(session: Session, where: list[ColumnElement[bool]], bucket: str) -> list[dict[str, Any]]:
         key = stats_sql.bucket_of(session, bucket)
         statement = (
@@ -177,12 +250,10 @@ class Statistics:
             .group_by(key, Ticket.category_code)
             .order_by(key)
         )
-        buckets: dict[str, dict[str, Any]] = {}
+        buckets: dict[str, dict[str, int]] = defaultdict(dict)
         for name, category, count in session.execute(statement):
-            entry = buckets.setdefault(str(name), {"bucket": str(name), "count": 0, "by_category": {}})
-            entry["count"] += int(count)
-            entry["by_category"][category] = int(count)
-        return list(buckets.values())
+            buckets[str(name)][category] = int(count)
+        return [_bucket(name, counts) for name, counts in buckets.items()]
 
     @staticmethod
     def _csat(session: Session, where: list[ColumnElement[bool]]) -> dict[str, int]:

@@ -12,6 +12,7 @@ from backend.domain.access import LockoutPolicy
 from backend.entrypoints.api.deps import ContainerDep
 from backend.services.auth_service import AuthService
 from backend.services.console_actions import ConsoleActions
+from backend.services.figures_cache import CachedStatistics
 from backend.services.handoff import HandoffService
 from backend.services.statistics import Statistics
 from backend.services.ticket_details import TicketDetails
@@ -46,9 +47,10 @@ def get_handoffs(container: ContainerDep) -> HandoffService:
     return HandoffService(container.session_factory, container.clock)
 
 
-def get_statistics(container: ContainerDep) -> Statistics:
-    """Dashboard statistics."""
-    return Statistics(container.session_factory, container.clock)
+def get_statistics(container: ContainerDep) -> CachedStatistics:
+    """Dashboard statistics, behind the short per-filter cache (DASHBOARD_CACHE_SECONDS)."""
+    statistics = Statistics(container.session_factory, container.clock)
+    return CachedStatistics(statistics, container.figures_cache, container.settings.dashboard_cache_seconds)
 
 
 def get_users(container: ContainerDep) -> UserService:
@@ -60,5 +62,5 @@ QueriesDep = Annotated[TicketQueries, Depends(get_queries)]
 DetailsDep = Annotated[TicketDetails, Depends(get_details)]
 ActionsDep = Annotated[ConsoleActions, Depends(get_actions)]
 HandoffsDep = Annotated[HandoffService, Depends(get_handoffs)]
-StatisticsDep = Annotated[Statistics, Depends(get_statistics)]
+StatisticsDep = Annotated[CachedStatistics, Depends(get_statistics)]
 UsersDep = Annotated[UserService, Depends(get_users)]

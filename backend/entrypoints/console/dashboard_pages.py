@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -17,7 +17,7 @@ from backend.entrypoints.api.console_deps import StatisticsDep
 from backend.entrypoints.api.deps import ContainerDep
 from backend.entrypoints.api.security import StatsReader
 from backend.entrypoints.console.messages import vietnamese_error
-from backend.entrypoints.console.rendering import render
+from backend.entrypoints.console.rendering import local_time, render
 from backend.services.statistics import StatsQuery
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -79,6 +79,7 @@ def dashboard(
         user,
         error=error,
         figures=figures,
+        as_of=local_time(datetime.fromisoformat(figures["as_of"]), "%H:%M"),
         ranking=ranking(figures["by_department"]),
         query=query,
         buckets=BUCKET_VI,

@@ -1,0 +1,99 @@
+"""The dashboard's statistics at each scale: the previous code (commit PREVIOUS, without the covering
+index it did not have) next to the current code on a cache miss (cold) and on a cache hit (warm),
+as services and as /console/dashboard pages (DASHBOARD_CACHE_SECONDS=0 vs 60)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from backend_env import ROOT, connect, sample, summary_ms
+
+from backend.adapters.db.base import utcnow
+from backend.adapters.db.engine import make_engine, make_session_factory
+from backend.domain.access import Principal, Role
+from backend.services.figures_cache import CachedStatistics, InProcessFiguresCache
+from backend.services.statistics import Statistics, StatsQuery
+
+PREVIOUS = "89a674acefe4596f29b1ab5a30853ea0c55f6caf"  # before the cold-path work and the cache
+STATS_INDEX = "ix_tickets_stats_created"
+DISPATCHER = Principal(1, "bench", "Bench", Role.DISPATCHER, None)
+
+
+def _module_at(commit: str, path: str, name: str, injected: dict[str, Any]) -> types.ModuleType:
+    source = subprocess.run(["git", "show", f"{commit}:{path}"], cwd=ROOT, capture_output=True,
+                            text=True, check=True).stdout  # fmt: skip
+    for line in [line for line in source.splitlines() if line.startswith("from backend.services import ")]:
+        source = source.replace(line + "\n", "")
+    module = types.ModuleType(name)
+    module.__dict__.update(injected)
+    sys.modules[name] = module  # dataclasses look their module up
+    exec(compile(source, f"{commit[:7]}:{path}", "exec"), module.__dict__)  # noqa: S102 - our own code
+    return module
+
+
+def previous_statistics() -> type:
+    """The Statistics class as it was at PREVIOUS (git show; no copy kept in the tree)."""
+    old_sql = _module_at(PREVIOUS, "backend/services/stats_sql.py", "bench_prev_stats_sql", {})
+    path = "backend/services/statistics.py"
+    return _module_at(PREVIOUS, path, "bench_prev_statistics", {"stats_sql": old_sql}).Statistics  # type: ignore[no-any-return]
+
+
+@contextmanager
+def without_stats_index(url: str) -> Iterator[None]:
+    """Drop the covering index for the block (the previous code ran without it)."""
+    with connect(url) as db:
+        found = db.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [STATS_INDEX]).fetchone()
+        db.execute(f"DROP INDEX IF EXISTS {STATS_INDEX}")
+    try:
+        yield
+    finally:
+        if found:
+            with connect(url) as db:
+                db.execute(found[0])
+                db.execute("VACUUM ANALYZE tickets")
+
+
+def _timed(
+    compute: Callable[[Principal, StatsQuery], Any], query: StatsQuery, runs: int, budget: float
+) -> Any:
+    return summary_ms(sample(lambda: compute(DISPATCHER, query), runs, budget, warmup=1))
+
+
+def measure(url: str, cases: list[tuple[str, StatsQuery, str]], runs: int, budget: float) -> dict[str, Any]:
+    """Per case: previous, cold and warm figures of the statistics service (ms)."""
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    results: dict[str, dict[str, Any]] = {name: {} for name, _, _ in cases}
+    try:
+        with without_stats_index(url):
+            previous = previous_statistics()(factory, utcnow)
+            for name, query, _ in cases:
+                results[name]["previous"] = _timed(previous.compute, query, runs, budget)
+        current = Statistics(factory, utcnow)
+        warm = CachedStatistics(current, InProcessFiguresCache(), 60)
+        for name, query, _ in cases:
+            results[name]["cold"] = _timed(current.compute, query, runs, budget)
+            results[name]["warm"] = _timed(warm.compute, query, runs, budget)
+    finally:
+        engine.dispose()
+    return results
+
+
+def rows(results: dict[str, Any]) -> list[list[Any]]:
+    """Table rows: case, previous p50/p95, cold p50/p95, warm p50/p95, runs (previous/cold/warm)."""
+    table = []
+    for name, found in results.items():
+        runs = "/".join(str(found[k]["n"]) for k in ("previous", "cold", "warm"))
+        table.append(
+            [name, *(found[k][q] for k in ("previous", "cold", "warm") for q in ("p50", "p95")), runs]
+        )
+    return table
+
+
+HEADERS = ["query", "previous p50", "previous p95", "cold p50", "cold p95", "warm p50", "warm p95",
+           "runs (prev/cold/warm)"]  # fmt: skip
