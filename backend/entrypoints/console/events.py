@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -72,24 +72,39 @@ def read_news(
         return frames, current_watermark(session, scope)
 
 
-async def _stream(
-    request: Request, feed: ConsoleFeed, factory: Any, scope: str | None, clock: Any
+async def looks(
+    request: Request, feed: ConsoleFeed, topic: str, read: Callable[[], tuple[list[str], bool]]
 ) -> AsyncIterator[str]:
-    mark = await run_in_threadpool(lambda: current_watermark_of(factory, scope))
-    yield "retry: 3000\n\n"
-    idle = 0.0
-    async with feed.fanout.subscribe(TOPIC) as woken:
-        while not await request.is_disconnected():
+    """The frames `read()` gives (in a thread) on each wake-up of `topic` and every poll interval,
+    with a heartbeat when idle, until the browser goes or `read` says stop."""
+    idle, going = 0.0, True
+    async with feed.fanout.subscribe(topic) as woken:
+        while going and not await request.is_disconnected():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(woken.wait(), feed.poll_seconds)
             woken.clear()
-            frames, mark = await run_in_threadpool(read_news, factory, scope, mark, clock())
+            frames, going = await run_in_threadpool(read)
             for item in frames:
                 yield item
             idle = 0.0 if frames else idle + feed.poll_seconds
             if idle >= HEARTBEAT_SECONDS:
                 idle = 0.0
                 yield ": ping\n\n"
+
+
+async def _stream(
+    request: Request, feed: ConsoleFeed, factory: Any, scope: str | None, clock: Any
+) -> AsyncIterator[str]:
+    mark = await run_in_threadpool(lambda: current_watermark_of(factory, scope))
+    yield "retry: 3000\n\n"
+
+    def read() -> tuple[list[str], bool]:
+        nonlocal mark
+        frames, mark = read_news(factory, scope, mark, clock())
+        return frames, True
+
+    async for item in looks(request, feed, TOPIC, read):
+        yield item
 
 
 def current_watermark_of(factory: sessionmaker[Session], scope: str | None) -> Watermark:

@@ -10,7 +10,6 @@ read goes through `TicketDetails.detail`, so the stream follows the page's acces
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -23,7 +22,7 @@ from backend.domain.access import Principal
 from backend.domain.errors import DomainError, NotFound
 from backend.entrypoints.api.console_deps import DetailsDep
 from backend.entrypoints.api.security import TicketWorker
-from backend.entrypoints.console.events import HEARTBEAT_SECONDS, frame
+from backend.entrypoints.console.events import frame, looks
 from backend.entrypoints.console.live import ConsoleFeed, ticket_topic
 from backend.entrypoints.console.rendering import (
     AUTHOR_VI,
@@ -88,36 +87,22 @@ def news(detail: TicketDetail, shown: Shown) -> list[str]:
     return frames
 
 
-def read(details: TicketDetails, user: Principal, code: str, shown: Shown) -> list[str] | None:
-    """The frames since `shown`, or None once the official may not see the ticket."""
+def read(details: TicketDetails, user: Principal, code: str, shown: Shown) -> tuple[list[str], bool]:
+    """The frames since `shown`; `gone` (and stop) once the official may not see the ticket."""
     try:
-        return news(details.detail(user, code), shown)
+        return news(details.detail(user, code), shown), True
     except (NotFound, DomainError):
-        return None
+        return [frame("gone", {})], False
 
 
 async def _stream(
-    request: Request, feed: ConsoleFeed, topic: str, looks: Any, first: list[str]
+    request: Request, feed: ConsoleFeed, topic: str, look: Any, first: list[str]
 ) -> AsyncIterator[str]:
     yield "retry: 3000\n\n"
     for item in first:
         yield item
-    idle = 0.0
-    async with feed.fanout.subscribe(topic) as woken:
-        while not await request.is_disconnected():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(woken.wait(), feed.poll_seconds)
-            woken.clear()
-            frames = await run_in_threadpool(looks)
-            if frames is None:
-                yield frame("gone", {})
-                return
-            for item in frames:
-                yield item
-            idle = 0.0 if frames else idle + feed.poll_seconds
-            if idle >= HEARTBEAT_SECONDS:
-                idle = 0.0
-                yield ": ping\n\n"
+    async for item in looks(request, feed, topic, look):
+        yield item
 
 
 @router.get("/{code}/events")
@@ -139,7 +124,7 @@ async def ticket_events(
     first = news(detail, shown)
     feed: ConsoleFeed = request.app.state.console_feed
     feed.loop = asyncio.get_running_loop()
-    looks = lambda: read(details, user, code, shown)  # noqa: E731
-    stream = _stream(request, feed, ticket_topic(detail.ticket_id), looks, first)
+    look = lambda: read(details, user, code, shown)  # noqa: E731
+    stream = _stream(request, feed, ticket_topic(detail.ticket_id), look, first)
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(stream, media_type="text/event-stream", headers=headers)

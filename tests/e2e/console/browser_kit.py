@@ -13,6 +13,8 @@ import httpx
 import uvicorn
 from playwright.sync_api import Page
 
+from tests.fakes.telegram_updates import text_update
+
 PASSWORD = "mat-khau-trinh-duyet-2026"
 WEBHOOK_SECRET = "e2e-console-webhook-secret"
 TAM_KY_ENV = "tam_ky_environment"  # environment reports from Tân Thạnh
@@ -97,6 +99,16 @@ def file_ticket(api: httpx.Client, text: str, area: str = "Tân Thạnh", **over
     response = api.post("/api/v1/tickets", json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
     assert response.status_code == 201, response.text
     return {**response.json(), "contact": body["contact"]}
+
+
+def citizen_says(base_url: str, chat_id: int, text: str) -> None:
+    """A citizen's Telegram message, through the public webhook."""
+    answer = httpx.post(
+        f"{base_url}/webhooks/telegram",
+        json=text_update(chat_id, text),
+        headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
+    )
+    assert answer.status_code == 200, answer.text
 
 
 def log_in(page: Page, base_url: str, username: str, password: str = PASSWORD) -> None:

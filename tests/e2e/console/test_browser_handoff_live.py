@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import httpx
-from browser_kit import WEBHOOK_SECRET, file_ticket, log_in, marker
+from browser_kit import citizen_says, file_ticket, log_in, marker
 from playwright.sync_api import Page, expect
-
-from tests.fakes.telegram_updates import text_update
 
 
 def test_citizen_message_after_take_over_appears_without_reload(
@@ -23,12 +21,7 @@ def test_citizen_message_after_take_over_appears_without_reload(
     page.goto(f"{base_url}/console")
     expect(page.locator("#live-state")).to_have_text("Đang cập nhật trực tiếp")
     question = f"Khi nào đội thu gom đến ạ? {marker()}"
-    answer = httpx.post(
-        f"{base_url}/webhooks/telegram",
-        json=text_update(chat_id, question),
-        headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
-    )
-    assert answer.status_code == 200, answer.text
+    citizen_says(base_url, chat_id, question)
     expect(page.locator("#news-text")).to_contain_text(
         f"Công dân vừa nhắn thêm ở {ticket['code']}", timeout=20_000
     )

@@ -4,10 +4,8 @@ and its delivery state, and a status change, all without a reload (and citizen t
 from __future__ import annotations
 
 import httpx
-from browser_kit import WEBHOOK_SECRET, file_ticket, log_in, marker
+from browser_kit import citizen_says, file_ticket, log_in, marker
 from playwright.sync_api import Browser, Page, expect
-
-from tests.fakes.telegram_updates import text_update
 
 IMAGE = "<img src=x onerror=alert(1)>"
 
@@ -25,12 +23,7 @@ def test_ticket_page_shows_new_messages_deliveries_and_status_without_reload(
     page.evaluate("window.stillTheSamePage = true")
 
     question = f"Bao giờ có người đến xử lý ạ? {marker()} {IMAGE}"
-    answer = httpx.post(
-        f"{base_url}/webhooks/telegram",
-        json=text_update(chat_id, question),
-        headers={"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET},
-    )
-    assert answer.status_code == 200, answer.text
+    citizen_says(base_url, chat_id, question)
     expect(page.locator("#thread .from-citizen").last).to_contain_text(question, timeout=20_000)
     expect(page.locator("#ticket-news")).to_contain_text("Công dân vừa nhắn thêm")
 
