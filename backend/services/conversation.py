@@ -109,7 +109,8 @@ class ConversationProcessor:
             return True
         try:
             metadata = await self._metadata(record)
-            replies = await self._ask(record, _resolve_choice(pending), metadata)
+            spinner = self.photos.answer_callback(record) if record.attempts == 0 else _nothing()
+            replies, _ = await asyncio.gather(self._ask(record, _resolve_choice(pending), metadata), spinner)
         except (RasaUnavailable, ChannelError) as exc:
             await self._stall(record, str(exc))
             return False
@@ -140,8 +141,6 @@ class ConversationProcessor:
             details = {**details, "media_urls": await self.photos.fetch(record)}
             if details["media_urls"]:  # kept so a retry does not download again
                 await in_thread(self.store.save_details, record.id, details)
-        if record.attempts == 0:
-            await self.photos.answer_callback(record)
         metadata = {
             "channel": record.channel,
             "channel_user_id": record.channel_user_id,
@@ -173,6 +172,10 @@ def _resolve_choice(pending: Pending) -> str:
     if not pending.offered:
         return text
     return resolve_choice(text, [Button(b["title"], b["payload"]) for b in pending.offered]) or text
+
+
+async def _nothing() -> None:
+    return None
 
 
 async def in_thread(function: Callable[..., T], *args: Any) -> T:
