@@ -144,6 +144,7 @@ class Statistics:
         times: dict[datetime, dict[str, int]] = defaultdict(dict)
         scores: dict[int, int] = {}
         channels: dict[str, int] = {}
+        session.execute(stats_sql.MORE_SORT_MEMORY)  # all three sets hashed, no sort spilling to disk
         for row in session.execute(stats_sql.breakdowns(bucket).where(*where)).mappings():
             kind, count = stats_sql.BREAKDOWN_SET[row["grouping"]], int(row["count"])
             if kind == "by_time":

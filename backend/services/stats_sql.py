@@ -62,7 +62,7 @@ def nothing() -> Any:
 # The totals and the three breakdowns come from GROUPING SETS passes that run at the same time on
 # connections of their own (medians need a sort per set): totals and category; department; unit.
 METRIC_PASSES = ((None, Ticket.category_code), (Ticket.department_code,), (Ticket.unit_code,))
-MORE_SORT_MEMORY = text("SET LOCAL work_mem = '32MB'")  # per-group medians sort in memory
+MORE_SORT_MEMORY = text("SET LOCAL work_mem = '32MB'")  # sorts and hash tables stay in memory
 # The other breakdowns in one hashed pass: (bucket, category) 3, rating 13, channel 14.
 BREAKDOWN_SET = {3: "by_time", 13: "csat", 14: "channels"}
 
