@@ -69,10 +69,10 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def backend(env: Mapping[str, str], workers: int = 1) -> Iterator[str]:
+def backend(env: Mapping[str, str], workers: int = 1, port: int | None = None) -> Iterator[str]:
     """`python -m backend` with these settings (several uvicorn workers: the app factory served
     by `uvicorn --workers`, like several `python -m backend` behind one port); yields its URL."""
-    port = free_port()
+    port = port or free_port()
     settings = {"BACKEND_HOST": LOOPBACK, "BACKEND_PORT": str(port), "LOG_LEVEL": "WARNING", **env}
     base = f"http://{LOOPBACK}:{port}"
     args = [sys.executable, "-m", "backend"]

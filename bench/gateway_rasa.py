@@ -1,52 +1,182 @@
 """End-to-end latency webhook → bot reply on Telegram through the gateway, against a direct call
-to Rasa's REST channel in the same run (a greeting: no custom action, no action server)."""
+to Rasa's REST channel in the same run, over the steps of the real report journey (greeting,
+report text, location, photo skipped, confirmation, status question) with the action server and
+the backend behind Rasa, as in production."""
 
 from __future__ import annotations
 
+import json
+import re
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 from backend_env import ROOT, bench_database, note, summary_ms, table
 from backend_server import backend, free_port, running
-from gateway_load import gateway_env, telegram_request
+from gateway_load import WEBHOOK_SECRET, gateway_env
 
 from tests.fakes import FakeTelegramServer, FakeZaloServer
+from tests.fakes import telegram_updates as tg
 from tests.fakes._http import FakeRequest, FakeResponse
 
 RASA = ROOT / ".venv-bot" / "bin" / "rasa"
 MODELS = ROOT / "models"
-GREETING = "xin chào"
-REPLY_TIMEOUT_S = 30.0
+REPLY_TIMEOUT_S = 60.0
 RASA_START_S = 400.0
+SERVICE_TOKEN = "bench-service-token"
+REPORT = "Có người đổ trộm rác thải thành đống lớn bốc mùi hôi thối, đề nghị xử lý"
+CODE = re.compile(r"Mã phản ánh: (PA-\d{4}-\d{6})")  # in the bot's "filed" reply
+WARMUP = 2
+
+
+def shape(text: str) -> str:
+    """A reply with its digits (codes, dates, coordinates) blanked: equal for both citizens."""
+    return re.sub(r"\d", "0", text)[:40]
 
 
 class TimedTelegram(FakeTelegramServer):
-    """The fake Telegram API, noting when the first sendMessage to each chat arrives."""
+    """The fake Telegram API, noting when each sendMessage arrives, per chat."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.arrived: dict[str, float] = {}
+        self.arrived: dict[str, list[tuple[float, str]]] = {}
         self.changed = threading.Condition()
 
     def handle(self, request: FakeRequest) -> FakeResponse:
         """Answer like the fake, then note the arrival."""
         response = super().handle(request)
         if request.path.endswith("/sendMessage"):
-            chat = request.form()[0].get("chat_id", "")
+            params = request.form()[0]
             with self.changed:
-                self.arrived.setdefault(chat, time.perf_counter())
+                self.arrived.setdefault(params.get("chat_id", ""), []).append(
+                    (time.perf_counter(), params.get("text", ""))
+                )
                 self.changed.notify_all()
         return response
 
-    def wait_for(self, chat: str) -> float:
-        """The arrival time of the first message to `chat` (raises after REPLY_TIMEOUT_S)."""
+    def count(self, chat: str) -> int:
+        """How many messages reached `chat` so far."""
         with self.changed:
-            if not self.changed.wait_for(lambda: chat in self.arrived, REPLY_TIMEOUT_S):
-                raise RuntimeError(f"no bot reply reached chat {chat}")
-            return self.arrived[chat]
+            return len(self.arrived.get(chat, []))
+
+    def wait_for(self, chat: str, after: int, shapes: list[str]) -> tuple[float, list[str]]:
+        """When the last of the replies with these shapes (in order) reached `chat`, counting
+        from message `after`; other messages (ticket notifications) may come between."""
+        with self.changed:
+            found = self.changed.wait_for(lambda: _matched(self.arrived.get(chat, [])[after:], shapes),
+                                          REPLY_TIMEOUT_S)  # fmt: skip
+            if not found:
+                got = [text[:60] for _, text in self.arrived.get(chat, [])[after:]]
+                raise RuntimeError(f"chat {chat}: expected replies {shapes}, got {got}")
+            return found
+
+
+def _matched(messages: list[tuple[float, str]], shapes: list[str]) -> tuple[float, list[str]] | None:
+    wanted, at, texts = iter(shapes), 0.0, []
+    current = next(wanted, None)
+    for arrived, text in messages:
+        if current is not None and shape(text) == current:
+            at, current = arrived, next(wanted, None)
+            texts.append(text)
+    return (at, texts) if current is None and shapes else None
+
+
+def _place(citizen: int) -> tuple[float, float]:
+    """Each citizen reports at its own place in Quảng Nam (~1 km apart): no duplicate-ticket notes."""
+    return round(15.40 + 0.01 * (citizen % 50), 4), round(108.30 + 0.01 * (citizen // 50), 4)
+
+
+def _code(texts: list[str]) -> str:
+    found = CODE.findall("\n".join(texts))
+    if not found:
+        raise RuntimeError(f"no ticket code in the replies: {[t[:60] for t in texts]}")
+    return found[-1]
+
+
+def _status_question(texts: list[str]) -> str:
+    return f"Cho tôi hỏi phản ánh mã {_code(texts)} đã được xử lý chưa?"
+
+
+class DirectCitizen:
+    """Talks to Rasa's REST channel directly, with the metadata the gateway would add."""
+
+    def __init__(self, http: httpx.Client, rasa: str, index: int) -> None:
+        self.http, self.url = http, f"{rasa}/webhooks/rest/webhook"
+        self.sender, self.user_id = f"bench-direct-{index}", str(900_000 + index)
+        self.texts: list[str] = []
+
+    def send(self, message: str, **metadata: object) -> tuple[float, list[str]]:
+        """Seconds until Rasa answered, and the reply texts."""
+        meta = {"channel": "telegram", "channel_user_id": self.user_id, "display_name": "Lan", **metadata}
+        start = time.perf_counter()
+        answer = self.http.post(self.url, json={"sender": self.sender, "message": message, "metadata": meta})
+        elapsed = time.perf_counter() - start
+        answer.raise_for_status()
+        texts = [str(reply.get("text") or "") for reply in answer.json()]
+        if not texts:
+            raise RuntimeError(f"Rasa answered {message!r} with no message")
+        self.texts += texts
+        return elapsed, texts
+
+
+class GatewayCitizen:
+    """Posts Telegram updates to the gateway; the fake Telegram times the replies."""
+
+    def __init__(self, http: httpx.Client, base: str, telegram: TimedTelegram, index: int) -> None:
+        self.http, self.base, self.telegram = http, base, telegram
+        self.chat = 810_000 + index
+
+    def send(self, update: dict[str, object], replies: list[str]) -> float:
+        """Seconds from the POST until the replies shaped like `replies` reached the chat."""
+        before = self.telegram.count(str(self.chat))
+        headers = {"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}
+        start = time.perf_counter()
+        self.http.post(f"{self.base}/webhooks/telegram", json=update, headers=headers).raise_for_status()
+        arrived, _ = self.telegram.wait_for(str(self.chat), before, [shape(text) for text in replies])
+        return arrived - start
+
+    def press(self, title: str) -> dict[str, object]:
+        """The update of a press on the latest button titled `title`."""
+        for call in reversed(self.telegram.sent(chat_id=self.chat)):
+            for row in call.button_rows:
+                for text, data in row:
+                    if text.startswith(title):
+                        return tg.callback_update(self.chat, data)
+        raise RuntimeError(f"chat {self.chat}: no button {title!r}")
+
+    def texts(self) -> list[str]:
+        """Everything the bot sent to this chat."""
+        return [text for _, text in self.telegram.arrived.get(str(self.chat), [])]
+
+
+STEPS = ("greeting", "report text", "location", "photo skipped (button)", "confirmation (button)",
+         "status question")  # fmt: skip
+
+
+def journey(direct: DirectCitizen, gateway: GatewayCitizen, index: int) -> list[tuple[float, float]]:
+    """The six steps, each first straight to Rasa, then through the gateway: (direct s, gateway s)."""
+    latitude, longitude = _place(2 * index)
+    location = "/share_location" + json.dumps({"latitude": latitude, "longitude": longitude})
+    chat = gateway.chat
+    here = _place(2 * index + 1)
+    turns: list[tuple[Callable[[], tuple[float, list[str]]], Callable[[], dict[str, object]]]] = [
+        (lambda: direct.send("xin chào"), lambda: tg.text_update(chat, "xin chào")),
+        (lambda: direct.send(REPORT), lambda: tg.text_update(chat, REPORT)),
+        (lambda: direct.send(location, latitude=latitude, longitude=longitude),
+         lambda: tg.location_update(chat, *here)),
+        (lambda: direct.send("/deny"), lambda: gateway.press("Bỏ qua")),
+        (lambda: direct.send("/affirm"), lambda: gateway.press("Gửi phản ánh")),
+        (lambda: direct.send(_status_question(direct.texts)),
+         lambda: tg.text_update(chat, _status_question(gateway.texts()))),
+    ]  # fmt: skip
+    timings = []
+    for ask_rasa, update in turns:
+        seconds, replies = ask_rasa()
+        timings.append((seconds, gateway.send(update(), replies)))
+    return timings
 
 
 def skip_reason() -> str | None:
@@ -58,73 +188,83 @@ def skip_reason() -> str | None:
     return None
 
 
-def _rasa_args(port: int) -> list[str]:
-    files = ["--credentials", "bot/credentials.yml", "--endpoints", "bot/endpoints.yml"]
-    return [str(RASA), "run", "--enable-api", "--model", str(MODELS), "--port", str(port), *files, "--quiet"]
-
-
-def _direct(http: httpx.Client, rasa: str, sender: str) -> float:
-    start = time.perf_counter()
-    answer = http.post(f"{rasa}/webhooks/rest/webhook", json={"sender": sender, "message": GREETING})
-    answer.raise_for_status()
-    if not answer.json():
-        raise RuntimeError("Rasa answered the greeting with no message")
-    return time.perf_counter() - start
-
-
-def _through_gateway(http: httpx.Client, base: str, telegram: TimedTelegram, chat: int) -> float:
-    request = telegram_request(chat, GREETING)
-    start = time.perf_counter()
-    http.post(base + request.path, content=request.body, headers=request.headers).raise_for_status()
-    return telegram.wait_for(str(chat)) - start
-
-
-def measure(rasa: str, base: str, telegram: TimedTelegram, count: int) -> tuple[list[float], list[float]]:
-    """Alternate a direct Rasa call and a webhook, each from a new citizen, `count` times (+3 warm-up)."""
-    direct, gateway = [], []
-    with httpx.Client(timeout=60) as http:
-        for i in range(count + 3):
-            d = _direct(http, rasa, f"bench-direct-{i}")
-            g = _through_gateway(http, base, telegram, 810_000 + i)
-            if i >= 3:
-                direct.append(d)
-                gateway.append(g)
-    return direct, gateway
-
-
-def run(count: int) -> None:
-    """Start Rasa and the gateway, measure, print; skip with the reason when Rasa cannot run."""
+def run(rounds: int) -> None:
+    """Start the action server, Rasa and the gateway, measure, print; skip with the reason."""
     reason = skip_reason()
     if reason:
         note(f"SKIPPED end-to-end webhook → bot reply: {reason}")
         return
-    port = free_port()
-    rasa = f"http://127.0.0.1:{port}"
-    started = time.perf_counter()
     try:
-        with running(_rasa_args(port), {}, f"{rasa}/status", timeout=RASA_START_S):
-            note(f"Rasa up in {time.perf_counter() - started:.0f} s; {count} greetings each way")
-            _measure_with_gateway(rasa, count)
+        _run(rounds)
     except RuntimeError as error:
-        note(f"SKIPPED end-to-end webhook → bot reply: Rasa did not run ({error})")
+        note(f"SKIPPED end-to-end webhook → bot reply: {error}")
 
 
-def _measure_with_gateway(rasa: str, count: int) -> None:
+def _run(rounds: int) -> None:
+    backend_port, rasa_port, action_port = free_port(), free_port(), free_port()
+    backend_url = f"http://127.0.0.1:{backend_port}"
+    actions_env = {"BACKEND_URL": backend_url, "SERVICE_TOKEN": SERVICE_TOKEN}
     with (
+        tempfile.TemporaryDirectory() as work,
         bench_database() as url,
-        tempfile.TemporaryDirectory() as media,
         TimedTelegram() as telegram,
         FakeZaloServer() as zalo,
-        backend(gateway_env(url, Path(media), telegram, zalo, rasa)) as base,
     ):
-        direct, gateway = measure(rasa, base, telegram, count)
-    d, g = summary_ms(direct), summary_ms(gateway)
-    rows = [["baseline: POST Rasa /webhooks/rest/webhook", d["p50"], d["p95"], ""],
-            ["Telegram webhook → gateway → Rasa → outbox → sendMessage", g["p50"], g["p95"],
-             f"{_overhead(g['p50'], d['p50'])} / {_overhead(g['p95'], d['p95'])}"]]  # fmt: skip
-    table(f"End-to-end bot reply latency ({count} greetings, ms)",
-          ["path", "p50", "p95", "overhead p50 / p95"], rows)  # fmt: skip
+        endpoints = Path(work) / "endpoints.yml"
+        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+        rasa = f"http://127.0.0.1:{rasa_port}"
+        started = time.perf_counter()
+        env = gateway_env(url, Path(work), telegram, zalo, rasa, SERVICE_TOKEN=SERVICE_TOKEN,
+                          BACKEND_PORT=str(backend_port))  # fmt: skip
+        with (
+            running(_actions_args(action_port), actions_env, f"http://127.0.0.1:{action_port}/health"),
+            running(_rasa_args(rasa_port, endpoints), {}, f"{rasa}/status", timeout=RASA_START_S),
+            backend(env, port=backend_port) as base,
+        ):
+            note(f"Rasa and the action server up in {time.perf_counter() - started:.0f} s; "
+                 f"{rounds} journeys of {len(STEPS)} steps each way (+{WARMUP} warm-up)")  # fmt: skip
+            samples = measure(rasa, base, telegram, rounds)
+    report(samples, rounds)
+
+
+def _actions_args(port: int) -> list[str]:
+    return [str(RASA), "run", "actions", "--actions", "actions", "--port", str(port)]
+
+
+def _rasa_args(port: int, endpoints: Path) -> list[str]:
+    files = ["--credentials", "bot/credentials.yml", "--endpoints", str(endpoints)]
+    return [str(RASA), "run", "--enable-api", "--model", str(MODELS), "--port", str(port), *files, "--quiet"]
+
+
+def measure(
+    rasa: str, base: str, telegram: TimedTelegram, rounds: int
+) -> dict[str, list[tuple[float, float]]]:
+    """`rounds` journeys (after the warm-up), a new pair of citizens each: samples per step."""
+    samples: dict[str, list[tuple[float, float]]] = {step: [] for step in STEPS}
+    with httpx.Client(timeout=60) as http:
+        for index in range(rounds + WARMUP):
+            direct, gateway = DirectCitizen(http, rasa, index), GatewayCitizen(http, base, telegram, index)
+            timings = journey(direct, gateway, index)
+            if index >= WARMUP:
+                for step, timing in zip(STEPS, timings, strict=True):
+                    samples[step].append(timing)
+    return samples
+
+
+def report(samples: dict[str, list[tuple[float, float]]], rounds: int) -> None:
+    """Per step and overall: direct and gateway p50/p95, and the overhead."""
+    rows = [_row(step, pairs) for step, pairs in samples.items()]
+    rows.append(_row("all steps", [pair for pairs in samples.values() for pair in pairs]))
+    table(f"End-to-end bot reply latency ({rounds} report journeys, ms; all replies of a step)",
+          ["step", "direct Rasa p50", "gateway p50", "overhead p50", "direct Rasa p95", "gateway p95",
+           "overhead p95"], rows)  # fmt: skip
+
+
+def _row(label: str, pairs: list[tuple[float, float]]) -> list[object]:
+    d, g = summary_ms([p[0] for p in pairs]), summary_ms([p[1] for p in pairs])
+    return [label, d["p50"], g["p50"], _overhead(g["p50"], d["p50"]),
+            d["p95"], g["p95"], _overhead(g["p95"], d["p95"])]  # fmt: skip
 
 
 def _overhead(measured: float, baseline: float) -> str:
-    return f"{100 * (measured / baseline - 1):+.0f} %"
+    return f"{measured - baseline:+.1f} ms ({100 * (measured / baseline - 1):+.0f} %)"

@@ -120,8 +120,9 @@ class ConversationProcessor:
     async def _reply(self, record: InboundRecord, replies: list[BotReply]) -> None:
         """Store the replies (leased for sending in the same transaction) and send them now."""
         stored = await in_thread(self.store.store_replies, record, replies)
-        claimed_all = len(stored.claimed) == len(replies)
-        if claimed_all and await self.delivery.deliver_in_order(stored.claimed, stored.unreachable):
+        if stored.claimed is not None and await self.delivery.deliver_in_order(
+            stored.claimed, stored.unreachable
+        ):
             return
         await self.delivery.deliver_to(record.channel, record.channel_user_id)  # what else can go now
 

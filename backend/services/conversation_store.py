@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.adapters.db.delivery_repository import PENDING, SENDING, SqlDeliveryRepository
+from backend.adapters.db.delivery_repository import PENDING, SqlDeliveryRepository
 from backend.adapters.db.gateway_models import ConversationMessage, InboundRecord
 from backend.adapters.db.gateway_repository import SqlConversationRepository
 from backend.adapters.db.models import OutboxMessage, Ticket, TicketMessage
@@ -35,10 +35,11 @@ class Pending:
 
 @dataclass(frozen=True)
 class StoredReplies:
-    """Rasa's replies, stored; ``claimed`` are leased for sending now (empty when an earlier
-    message to the citizen is still unsettled: delivery then goes through the claim query)."""
+    """Rasa's replies, stored. ``claimed``: the citizen's whole queue of unsent rows (earlier
+    notifications, then these replies), leased for sending now; None when a row of that queue
+    is being sent or retried elsewhere (delivery then goes through the claim query)."""
 
-    claimed: list[Claimed]
+    claimed: list[Claimed] | None
     unreachable: bool
 
 
@@ -97,25 +98,21 @@ class ConversationStore:
             return list(SqlConversationRepository(session).with_pending(before))
 
     def store_replies(self, record: InboundRecord, replies: list[BotReply]) -> StoredReplies:
-        """Rasa's replies as bot turns and outbox rows, the message settled; the rows are leased
-        for sending at once unless an earlier message to the citizen is still unsettled."""
+        """Rasa's replies as bot turns and outbox rows, the message settled, and the citizen's
+        queue leased for sending at once, all in one transaction."""
         now = self.clock()
         with self.session_factory() as session:
-            repo = SqlConversationRepository(session)
-            send_now = not SqlDeliveryRepository(session).has_open_rows(
-                record.channel, record.channel_user_id
-            )
             rows = [_reply_row(record, reply, f"rasa:{record.id}:{i}", now + REPLY_GRACE)
                     for i, reply in enumerate(replies)]  # fmt: skip
-            if send_now:
-                for row in rows:
-                    row.state, row.attempts, row.next_attempt_at = SENDING, 1, now + self.send_lease
             session.add_all(rows + [_bot_turn(record, reply, row.idempotency_key)
                                     for reply, row in zip(replies, rows, strict=True)])  # fmt: skip
             self.settle(session, record.id, PROCESSED)
-            unreachable = repo.answered(record.conversation_id)
+            unreachable = SqlConversationRepository(session).answered(record.conversation_id)
             session.flush()
-            claimed = [Claimed.of(row) for row in rows] if send_now else []
+            queue = SqlDeliveryRepository(session).claim_queue(
+                record.channel, record.channel_user_id, now, self.send_lease
+            )
+            claimed = None if queue is None else [Claimed.of(row) for row in queue]
             session.commit()
         return StoredReplies(claimed, unreachable)
 

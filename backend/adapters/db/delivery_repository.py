@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from backend.adapters.db.base import utcnow
@@ -97,14 +97,36 @@ class SqlDeliveryRepository:
         """Settle for good: ``dead`` (retries exhausted, rejected) or ``undeliverable``."""
         return self._settle(row_id, attempt, state=state, last_error=error[:2000])
 
-    def has_open_rows(self, channel: str, user_id: str) -> bool:
-        """Tell whether a row to this citizen is still unsettled (a new one must wait for it)."""
-        statement = select(OutboxMessage.id).where(
-            OutboxMessage.channel == channel,
-            OutboxMessage.channel_user_id == user_id,
-            OutboxMessage.state.in_(OPEN_STATES),
+    def claim_queue(
+        self, channel: str, user_id: str, now: datetime, lease: timedelta
+    ) -> Sequence[OutboxMessage] | None:
+        """Lease every unsettled row to one citizen, in order, if all are pending and none is
+        locked by another transaction; None otherwise (one is being sent or waits for a retry)."""
+        every = aliased(OutboxMessage)
+        total = (
+            select(func.count())
+            .where(every.channel == channel, every.channel_user_id == user_id, every.state.in_(OPEN_STATES))
+            .scalar_subquery()
         )
-        return self.session.scalars(statement.limit(1)).first() is not None
+        statement = (
+            select(OutboxMessage, total)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.channel_user_id == user_id,
+                OutboxMessage.state.in_(OPEN_STATES),
+            )
+            .order_by(OutboxMessage.id)
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            statement = statement.with_for_update(skip_locked=True, of=OutboxMessage)
+        found = self.session.execute(statement).all()
+        rows = [row for row, _ in found]
+        if any(row.state != PENDING for row in rows) or (found and found[0][1] != len(rows)):
+            return None
+        for row in rows:
+            row.state, row.attempts, row.next_attempt_at = SENDING, row.attempts + 1, now + lease
+        self.session.flush()
+        return rows
 
     def open_rows_to(self, channel: str, user_id: str) -> Sequence[OutboxMessage]:
         """Unsettled rows to one citizen, oldest first."""

@@ -10,7 +10,13 @@ from sqlalchemy import func, select
 
 from backend.adapters.db.gateway_models import ConversationMessage, InboundRecord
 from tests.fakes import telegram_updates as tg
-from tests.integration.gateway.conftest import GatewayStack, fresh_rate_window, telegram_post, wait_for
+from tests.integration.gateway.conftest import (
+    GatewayStack,
+    fresh_rate_window,
+    telegram_post,
+    texts_to,
+    wait_for,
+)
 
 CHATS = (79101, 79102, 79103)
 PER_CHAT = 4
@@ -47,3 +53,4 @@ def test_a_concurrent_burst_with_retries_stores_each_message_once(gateway_stack:
         in_order = select(InboundRecord.text).where(InboundRecord.channel_user_id == str(chat))
         stored_order = [row[0] for row in gateway_stack.query(in_order.order_by(InboundRecord.id))]
         assert gateway_stack.rasa.messages_from(sender) == stored_order
+        wait_for(lambda c=chat: len(texts_to(gateway_stack, c)) == PER_CHAT)  # nothing left in flight

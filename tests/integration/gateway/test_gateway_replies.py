@@ -9,6 +9,7 @@ from backend.adapters.db.gateway_models import ConversationMessage, DeliveryRece
 from backend.adapters.db.models import OutboxMessage
 from tests.fakes import telegram_updates as tg
 from tests.integration.gateway.conftest import GatewayStack, later, telegram_post, texts_to, wait_for
+from tests.integration.gateway.test_gateway_delivery import _queue
 
 
 def _rows(stack: GatewayStack, user_id: str) -> list[tuple[str, int]]:
@@ -46,3 +47,14 @@ def test_a_failed_first_reply_holds_back_the_second(gateway_stack: GatewayStack)
 
     assert _rows(gateway_stack, "74102") == [("delivered", 2), ("delivered", 1)]
     assert texts_to(gateway_stack, 74102) == ["Bot đã nhận: hai câu nhé", "Câu thứ hai"]
+
+
+def test_a_queued_notification_goes_out_before_the_replies(gateway_stack: GatewayStack) -> None:
+    [notice] = _queue(gateway_stack, "telegram", "74103", "Phản ánh đã được tiếp nhận")
+    telegram_post(gateway_stack, tg.text_update(74103, "hai câu thôi"))
+
+    wait_for(lambda: _rows(gateway_stack, "74103") == [("delivered", 1), ("delivered", 1)])
+    assert texts_to(gateway_stack, 74103) == ["Phản ánh đã được tiếp nhận", "Bot đã nhận: hai câu thôi",
+                                              "Câu thứ hai"]  # fmt: skip
+    state = select(OutboxMessage.state, OutboxMessage.attempts).where(OutboxMessage.id == notice)
+    assert [tuple(row) for row in gateway_stack.query(state)] == [("delivered", 1)]
