@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.adapters.db.delivery_repository import PENDING, SqlDeliveryRepository
+from backend.adapters.db.delivery_repository import PENDING, SENDING, SqlDeliveryRepository
 from backend.adapters.db.gateway_models import ConversationMessage, InboundRecord
 from backend.adapters.db.gateway_repository import SqlConversationRepository
 from backend.adapters.db.models import OutboxMessage, Ticket, TicketMessage
@@ -76,10 +76,10 @@ class ConversationStore:
         return pending
 
     def _next(self, repo: SqlConversationRepository, conversation_id: int) -> Pending | None:
-        record = repo.next_pending(conversation_id)
-        if record is None:
+        found = repo.next_pending_and_handoff(conversation_id)
+        if found is None:
             return None
-        handed_off = repo.handoff(record.channel, record.channel_user_id) is not None
+        record, handed_off = found
         numbered = record.channel == Channel.ZALO.value and record.kind == MessageKind.TEXT.value
         return Pending(record, handed_off, repo.offered_buttons(conversation_id) if numbered else [])
 
@@ -102,17 +102,20 @@ class ConversationStore:
         queue leased for sending at once, all in one transaction."""
         now = self.clock()
         with self.session_factory() as session:
+            earlier = SqlDeliveryRepository(session).claim_queue(
+                record.channel, record.channel_user_id, now, self.send_lease
+            )
             rows = [_reply_row(record, reply, f"rasa:{record.id}:{i}", now + REPLY_GRACE)
                     for i, reply in enumerate(replies)]  # fmt: skip
+            if earlier is not None:  # nothing in the way: the replies are leased as they are written
+                for row in rows:
+                    row.state, row.attempts, row.next_attempt_at = SENDING, 1, now + self.send_lease
             session.add_all(rows + [_bot_turn(record, reply, row.idempotency_key)
                                     for reply, row in zip(replies, rows, strict=True)])  # fmt: skip
             self.settle(session, record.id, PROCESSED)
             unreachable = SqlConversationRepository(session).answered(record.conversation_id)
             session.flush()
-            queue = SqlDeliveryRepository(session).claim_queue(
-                record.channel, record.channel_user_id, now, self.send_lease
-            )
-            claimed = None if queue is None else [Claimed.of(row) for row in queue]
+            claimed = None if earlier is None else [Claimed.of(row) for row in [*earlier, *rows]]
             session.commit()
         return StoredReplies(claimed, unreachable)
 

@@ -101,7 +101,8 @@ class SqlDeliveryRepository:
         self, channel: str, user_id: str, now: datetime, lease: timedelta
     ) -> Sequence[OutboxMessage] | None:
         """Lease every unsettled row to one citizen, in order, if all are pending and none is
-        locked by another transaction; None otherwise (one is being sent or waits for a retry)."""
+        locked by another transaction; None otherwise (one is being sent or waits for a retry).
+        The leases are written when the session flushes."""
         every = aliased(OutboxMessage)
         total = (
             select(func.count())
@@ -125,7 +126,6 @@ class SqlDeliveryRepository:
             return None
         for row in rows:
             row.state, row.attempts, row.next_attempt_at = SENDING, row.attempts + 1, now + lease
-        self.session.flush()
         return rows
 
     def open_rows_to(self, channel: str, user_id: str) -> Sequence[OutboxMessage]:

@@ -89,6 +89,22 @@ class SqlConversationRepository:
         )
         return self.session.scalars(statement).first()
 
+    def next_pending_and_handoff(self, conversation_id: int) -> tuple[InboundRecord, bool] | None:
+        """The oldest pending message and whether an official has the conversation (one query)."""
+        handoff = exists().where(
+            ConversationHandoff.channel == InboundRecord.channel,
+            ConversationHandoff.channel_user_id == InboundRecord.channel_user_id,
+            ConversationHandoff.active.is_(True),
+        )
+        statement = (
+            select(InboundRecord, handoff)
+            .where(InboundRecord.conversation_id == conversation_id, InboundRecord.state == PENDING)
+            .order_by(InboundRecord.id)
+            .limit(1)
+        )
+        found = self.session.execute(statement).first()
+        return None if found is None else (found[0], bool(found[1]))
+
     def has_pending(self, conversation_id: int) -> bool:
         """Tell whether anything of the conversation waits to be processed."""
         return self.next_pending(conversation_id) is not None
