@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[3]
 NUMBER = r"[\d,]+(?:\.\d)?"
 EXPECTED = {
     "tickets": ("Ticket creation with routing", "baseline: bare INSERT rows/s"),
-    "console": ("Console query services at 2,000 tickets", "Console pages over HTTP at 2,000 tickets"),
+    "console": ("Console inbox queries at 2,000 tickets", "Console pages over HTTP at 2,000 tickets"),
     "ingest": ("Webhook ingest on PostgreSQL", "baseline: empty FastAPI /webhooks/zalo"),
     "delivery": ("Outbound delivery against the fake Telegram and Zalo APIs", "baseline: direct sends msg/s"),
 }
@@ -75,14 +75,17 @@ def test_part_prints_its_figures_and_baseline(part: str, server_url: str, output
         assert re.search(rf"\| {NUMBER} \|", row), row
 
 
-def test_console_bench_states_its_baseline_and_times_both_pages(
+def test_console_bench_states_its_baselines_and_times_both_pages(
     server_url: str, outputs: dict[str, str]
 ) -> None:
     output = output_of("console", server_url, outputs)
     assert "baseline p50 (no console indexes)" in output
+    stats = table_rows(output, "Dashboard statistics service")
+    assert len(stats) == 3 and all(re.search(rf"(\| {NUMBER} ){{6}}\|", row) for row in stats), stats
     pages = table_rows(output, "Console pages over HTTP")
-    assert any(row.startswith("| /console/dashboard") for row in pages)
     assert any(row.startswith("| /console default") for row in pages)
+    dashboard = table_rows(output, "/console/dashboard over HTTP")
+    assert dashboard and all(re.search(rf"(\| {NUMBER} ){{4}}\|", row) for row in dashboard), dashboard
 
 
 def test_bad_part_is_refused() -> None:
