@@ -12,9 +12,10 @@ from sqlalchemy import Insert, Table, bindparam, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from backend.adapters.db import inbound_batch_pg as pg
 from backend.adapters.db.gateway_models import Conversation, ConversationMessage, InboundRecord
+from backend.adapters.db.inbound_batch_pg import Key
 
-Key = tuple[str, str]  # (channel, channel user id) or (channel, message id)
 CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
 INBOUND: Table = InboundRecord.__table__  # type: ignore[assignment]
 TURNS: Table = ConversationMessage.__table__  # type: ignore[assignment]
@@ -47,6 +48,8 @@ class SqlInboundBatch:
     def insert_inbound(self, rows: Sequence[dict[str, Any]]) -> dict[Key, int]:
         """Insert inbound rows; the ids of those stored now, by (channel, message id) (a
         message already stored is left out)."""
+        if self.dialect == "postgresql":
+            return pg.insert_inbound(self.session, rows)
         columns = INBOUND.c
         statement = self._insert(INBOUND, ("channel", "message_id")).returning(
             columns.id, columns.channel, columns.message_id
@@ -57,6 +60,9 @@ class SqlInboundBatch:
     def touch(self, conversation_ids: Iterable[int], reachable_again: Iterable[int], now: datetime) -> None:
         """Note the latest message; a citizen who writes is reachable again."""
         reachable = set(reachable_again)
+        if self.dialect == "postgresql":
+            pg.touch(self.session, sorted(set(conversation_ids) - reachable), sorted(reachable), now)
+            return
         statement = update(CONVERSATIONS).where(CONVERSATIONS.c.id == bindparam("b_id"))
         rows = [{"b_id": cid} for cid in set(conversation_ids) - reachable]
         if rows:
@@ -68,10 +74,14 @@ class SqlInboundBatch:
 
     def add_turns(self, rows: Sequence[dict[str, Any]]) -> None:
         """Append citizen turns to their threads."""
-        if rows:
+        if rows and self.dialect == "postgresql":
+            pg.insert_turns(self.session, rows)
+        elif rows:
             self.session.execute(TURNS.insert(), list(rows))
 
     def _find(self, keys: Iterable[Key]) -> dict[Key, tuple[int, str | None]]:
+        if self.dialect == "postgresql":
+            return pg.find(self.session, keys)
         columns = CONVERSATIONS.c
         statement = select(columns.id, columns.channel, columns.channel_user_id, columns.display_name).where(
             tuple_(columns.channel, columns.channel_user_id).in_(list(keys))
