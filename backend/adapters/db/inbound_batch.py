@@ -5,7 +5,7 @@ webhooks): conversations looked up (created when missing) at once, inbound rows 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Insert, Table, bindparam, select, tuple_, update
@@ -16,6 +16,7 @@ from backend.adapters.db import inbound_batch_pg as pg
 from backend.adapters.db.gateway_models import Conversation, ConversationMessage, InboundRecord
 from backend.adapters.db.inbound_batch_pg import Key
 
+TOUCH_EVERY = timedelta(minutes=1)
 CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
 INBOUND: Table = InboundRecord.__table__  # type: ignore[assignment]
 TURNS: Table = ConversationMessage.__table__  # type: ignore[assignment]
@@ -27,6 +28,8 @@ class SqlInboundBatch:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.dialect = session.get_bind().dialect.name
+        self._last: dict[int, datetime] = {}  # conversation → last_message_at as read
+        self._unreachable: dict[int, bool] = {}
 
     def conversations(self, names: Mapping[Key, str | None], now: datetime) -> dict[Key, int]:
         """The conversation id of each (channel, user id), created on first contact; a known
@@ -43,6 +46,8 @@ class SqlInboundBatch:
         if renamed:
             statement = update(CONVERSATIONS).where(CONVERSATIONS.c.id == bindparam("b_id"))
             self.session.execute(statement.values(display_name=bindparam("b_name")), renamed)
+        for conversation_id, _, last, unreachable in found.values():
+            self._last[conversation_id], self._unreachable[conversation_id] = _aware(last), unreachable
         return {key: value[0] for key, value in found.items()}
 
     def insert_inbound(self, rows: Sequence[dict[str, Any]]) -> dict[Key, int]:
@@ -58,13 +63,17 @@ class SqlInboundBatch:
         return {(channel, message_id): row_id for row_id, channel, message_id in result}
 
     def touch(self, conversation_ids: Iterable[int], reachable_again: Iterable[int], now: datetime) -> None:
-        """Note the latest message; a citizen who writes is reachable again."""
-        reachable = set(reachable_again)
+        """Note the latest message (to the minute: a busy citizen's row is not rewritten, and
+        concurrent batches do not queue on its lock); a citizen who writes is reachable again."""
+        reachable = {cid for cid in reachable_again if self._unreachable.get(cid, True)}
+        stale = now - TOUCH_EVERY
+        touched = {cid for cid in conversation_ids if self._last.get(cid) is None or self._last[cid] < stale}
+        touched -= reachable
         if self.dialect == "postgresql":
-            pg.touch(self.session, sorted(set(conversation_ids) - reachable), sorted(reachable), now)
+            pg.touch(self.session, sorted(touched), sorted(reachable), now)
             return
         statement = update(CONVERSATIONS).where(CONVERSATIONS.c.id == bindparam("b_id"))
-        rows = [{"b_id": cid} for cid in set(conversation_ids) - reachable]
+        rows = [{"b_id": cid} for cid in touched]
         if rows:
             self.session.execute(statement.values(last_message_at=now), rows)
         rows = [{"b_id": cid} for cid in reachable]
@@ -79,15 +88,21 @@ class SqlInboundBatch:
         elif rows:
             self.session.execute(TURNS.insert(), list(rows))
 
-    def _find(self, keys: Iterable[Key]) -> dict[Key, tuple[int, str | None]]:
+    def _find(self, keys: Iterable[Key]) -> dict[Key, pg.Found]:
         if self.dialect == "postgresql":
             return pg.find(self.session, keys)
         columns = CONVERSATIONS.c
-        statement = select(columns.id, columns.channel, columns.channel_user_id, columns.display_name).where(
+        statement = select(
+            columns.id,
+            columns.channel,
+            columns.channel_user_id,
+            columns.display_name,
+            columns.last_message_at,
+            columns.unreachable,
+        ).where(  # fmt: skip
             tuple_(columns.channel, columns.channel_user_id).in_(list(keys))
         )
-        return {(row.channel, row.channel_user_id): (row.id, row.display_name)
-                for row in self.session.execute(statement)}  # fmt: skip
+        return {(row.channel, row.channel_user_id): pg.found(row) for row in self.session.execute(statement)}
 
     def _insert(self, table: Table, unique: tuple[str, ...]) -> Insert:
         """INSERT … ON CONFLICT (unique) DO NOTHING in the session's dialect."""
@@ -96,3 +111,8 @@ class SqlInboundBatch:
         if self.dialect == "sqlite":
             return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(unique))
         raise NotImplementedError(f"no INSERT … ON CONFLICT for {self.dialect}")
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands datetimes back without their (UTC) zone."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
 Key = tuple[str, str]  # (channel, channel user id) or (channel, message id)
+Found = tuple[int, str | None, datetime, bool]  # id, display name, last message at, unreachable
 FIND = text(
-    "SELECT c.id, c.channel, c.channel_user_id, c.display_name FROM conversations AS c "
+    "SELECT c.id, c.channel, c.channel_user_id, c.display_name, c.last_message_at, c.unreachable "
+    "FROM conversations AS c "
     "JOIN unnest(CAST(:channels AS text[]), CAST(:users AS text[])) AS k(channel, channel_user_id) "
     "ON c.channel = k.channel AND c.channel_user_id = k.channel_user_id"
 )
@@ -47,12 +50,16 @@ TOUCH_REACHABLE = text(
 )
 
 
-def find(session: Session, keys: Iterable[Key]) -> dict[Key, tuple[int, str | None]]:
+def find(session: Session, keys: Iterable[Key]) -> dict[Key, Found]:
     """The conversations of these (channel, user id) pairs."""
     keys = list(keys)
     params = {"channels": [k[0] for k in keys], "users": [k[1] for k in keys]}
-    return {(row.channel, row.channel_user_id): (row.id, row.display_name)
-            for row in session.execute(FIND, params)}  # fmt: skip
+    return {(row.channel, row.channel_user_id): found(row) for row in session.execute(FIND, params)}
+
+
+def found(row: Any) -> Found:
+    """What a batch keeps of a conversation row."""
+    return row.id, row.display_name, row.last_message_at, row.unreachable
 
 
 def insert_inbound(session: Session, rows: Sequence[dict[str, Any]]) -> dict[Key, int]:
