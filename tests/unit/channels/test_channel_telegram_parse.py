@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from channels import Channel, InvalidSignature, MalformedPayload, MessageKind
@@ -105,3 +107,27 @@ def test_callback_data_keeps_short_payloads_and_falls_back_to_title():
     long_title = "Môi trường " * 10
     data = callback_data_for(long_title, "/x" * 40)
     assert len(data.encode()) <= 64 and long_title.startswith(data)
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        tg.text_update(42, "xin chào"),
+        tg.text_update(42, "đèn đường hỏng ở Tam Kỳ", first_name="Lan", last_name="Lê"),
+        tg.text_update(42, "/start"),
+        tg.text_update(42, "/start@ioc_bot hello"),
+        tg.text_update(-1001, "  "),
+    ],
+)
+def test_plain_text_updates_parse_as_python_telegram_bot_parses_them(update: dict[str, Any]) -> None:
+    through_ptb = {**update, "x_unknown_field": None}  # another shape: goes through python-telegram-bot
+
+    assert parse_update(update) == parse_update(through_ptb)
+
+
+def test_a_text_update_of_unexpected_shape_still_gets_400() -> None:
+    update = tg.text_update(42, "xin chào")
+    broken = {"update_id": update["update_id"], "message": {**update["message"], "chat": "42"}}
+
+    with pytest.raises(MalformedPayload):
+        parse_update(broken)
