@@ -15,11 +15,14 @@ from backend.adapters.db.engine import make_engine, make_session_factory
 from backend.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from backend.adapters.media_store import LocalMediaStore
 from backend.adapters.redis.figures_cache import RedisFiguresCache
+from backend.adapters.redis.prewarm_lease import RedisLease
 from backend.domain.duplicates import DuplicatePolicy
 from backend.domain.notifications import NotificationTemplates
-from backend.services.figures_cache import AbstractFiguresCache, InProcessFiguresCache
+from backend.services.figures_cache import AbstractFiguresCache, CachedStatistics, InProcessFiguresCache
+from backend.services.figures_prewarm import DashboardPrewarmer, InProcessLease
 from backend.services.notifier import OutboxNotifier
 from backend.services.reference_service import ReferenceLoader, load_notification_templates
+from backend.services.statistics import Statistics
 from backend.services.ticket_service import DuplicateRules, TicketService
 from backend.services.ticket_workflow import TicketWorkflow
 from backend.services.unit_of_work import AbstractUnitOfWork
@@ -49,8 +52,34 @@ def build_figures_cache(settings: Settings) -> AbstractFiguresCache | None:
         return None
     if not settings.redis_url:
         return InProcessFiguresCache()
-    client = redis.Redis.from_url(settings.redis_url, socket_timeout=1, socket_connect_timeout=1)
-    return RedisFiguresCache(client, f"{settings.redis_key_prefix}dashboard:")
+    return RedisFiguresCache(_redis(settings.redis_url), f"{settings.redis_key_prefix}dashboard:")
+
+
+def _redis(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+
+
+def build_prewarmer(container: Container) -> DashboardPrewarmer | None:
+    """The dashboard's refresh-ahead (DASHBOARD_PREWARM_SECONDS) on the container's cache, None when
+    either is off. Its lease is in Redis when the cache is (one refresher among all processes)."""
+    settings = container.settings
+    if container.figures_cache is None or settings.dashboard_prewarm_seconds <= 0:
+        return None
+    lease = (
+        RedisLease(_redis(settings.redis_url), f"{settings.redis_key_prefix}dashboard:prewarm-lease")
+        if settings.redis_url
+        else InProcessLease()
+    )
+    statistics = Statistics(container.session_factory, container.clock)
+    cached = CachedStatistics(statistics, container.figures_cache, settings.dashboard_cache_seconds)
+    period = settings.dashboard_prewarm_seconds
+    return DashboardPrewarmer(cached, lease, container.session_factory, container.clock, period)
+
+
+def prewarms_in_worker(settings: Settings) -> bool:
+    """Where refresh-ahead runs: in the worker when the cache is in Redis (shared by every backend
+    replica), in the backend process itself when the cache is in-process (`make run` without Redis)."""
+    return bool(settings.redis_url)
 
 
 def bootstrap(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Container:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from channels.config import (
@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(default=None, repr=False)  # signs console session cookies
     session_max_age_s: int = 12 * 3600
     dashboard_cache_seconds: int = Field(default=30, ge=0, le=60)  # per-filter dashboard figures; 0 = off
+    dashboard_prewarm_seconds: int = Field(default=20, ge=0, le=59)  # refresh-ahead period; 0 = off
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
     open311_api_keys: str = Field(default="", repr=False)  # comma-separated; SERVICE_TOKEN also works
@@ -66,6 +67,14 @@ class Settings(BaseSettings):
     outbox_backoff_max: float = 3600.0
     worker_poll_seconds: float = 1.0
     forwarder_sweep_seconds: float = 5.0
+
+    @model_validator(mode="after")
+    def _prewarm_before_expiry(self) -> Settings:
+        """Refresh-ahead must come round before the entries it wrote expire."""
+        cache, prewarm = self.dashboard_cache_seconds, self.dashboard_prewarm_seconds
+        if cache and prewarm >= cache:
+            raise ValueError("DASHBOARD_PREWARM_SECONDS must be shorter than DASHBOARD_CACHE_SECONDS")
+        return self
 
     def telegram_config(self) -> TelegramConfig:
         """The Telegram channel's settings."""

@@ -1,10 +1,13 @@
 """Console inbox and statistics at 100k and 1M generated tickets: the query services, the HTTP
-pages of a signed-in dispatcher, the inbox queries without the console's indexes (baseline), and
-the dashboard's previous code next to its current cold (cache miss) and warm (cache hit) paths."""
+pages of a signed-in dispatcher, the inbox queries without the console's indexes (baseline), the
+dashboard's previous code next to its current cold (cache miss) and warm (cache hit) paths, and the
+default dashboard under steady traffic with the cache alone vs with refresh-ahead."""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -108,24 +111,41 @@ def measure_services(url: str, iterations: int, budget: float = BUDGET_S) -> dic
     return results
 
 
-def measure_http(
-    url: str, iterations: int, cache_seconds: int, pages: list[tuple[str, str]]
-) -> dict[str, Any]:
-    """Round-trip time over loopback (keep-alive) of console pages, with DASHBOARD_CACHE_SECONDS."""
-    results: dict[str, dict[str, float]] = {}
+@contextmanager
+def signed_in(url: str, cache_seconds: int, prewarm_seconds: int = 0) -> Iterator[httpx.Client]:
+    """A backend (in-process cache, DASHBOARD_* as given) and a dispatcher's keep-alive client."""
     with tempfile.TemporaryDirectory() as media:
         env = {"DATABASE_URL": url, "SECRET_KEY": "bench-secret-key", "MEDIA_DIR": media, "REDIS_URL": "",
-               "DASHBOARD_CACHE_SECONDS": str(cache_seconds)}  # fmt: skip
+               "DASHBOARD_CACHE_SECONDS": str(cache_seconds),
+               "DASHBOARD_PREWARM_SECONDS": str(prewarm_seconds)}  # fmt: skip
         with backend(env) as base, httpx.Client(base_url=base, timeout=120) as http:
             login = http.post(
                 "/api/v1/auth/login", json={"username": "bench.dispatcher", "password": PASSWORD}
             )
             login.raise_for_status()
-            for name, path in pages:
-                results[name] = summary_ms(
-                    sample(lambda p=path: _get(http, p), iterations, BUDGET_S, warmup=1)
-                )
+            yield http
+
+
+def measure_http(
+    url: str, iterations: int, cache_seconds: int, pages: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """Round-trip time over loopback (keep-alive) of console pages, with DASHBOARD_CACHE_SECONDS."""
+    results: dict[str, dict[str, float]] = {}
+    with signed_in(url, cache_seconds) as http:
+        for name, path in pages:
+            results[name] = summary_ms(sample(lambda p=path: _get(http, p), iterations, BUDGET_S, warmup=1))
     return results
+
+
+def measure_steady(url: str, seconds: float) -> list[list[Any]]:
+    """The default dashboard page every 0.25 s for `seconds`: cache alone, then with refresh-ahead."""
+    rows = []
+    for name, prewarm in (("cache alone", 0), ("refresh-ahead", console_stats.STEADY_PREWARM_S)):
+        with signed_in(url, console_stats.STEADY_CACHE_S, prewarm) as http:
+            _get(http, "/console/dashboard")  # as the first official of the day would
+            durations = console_stats.paced(lambda: _get(http, "/console/dashboard"), seconds)
+        rows.append(console_stats.steady_row(name, durations))
+    return rows
 
 
 def measure_pages(url: str, iterations: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
@@ -199,8 +219,11 @@ def run(scales: list[int], iterations: int, explain_plans: bool = False) -> None
             baseline = without_console_indexes(url, max(3, iterations // 5))
             stats = console_stats.measure(url, stats_cases(url), iterations, BUDGET_S)
             inbox, cold, warm = measure_pages(url, iterations)
+            steady = measure_steady(url, 40.0 if iterations >= 30 else 3.0)
+            views, round_ms = console_stats.refresh_round(url, max(3, iterations // 3), BUDGET_S)
             _print(total, services, baseline, stats, inbox)
             _print_dashboard(total, cold, warm)
+            _print_steady(total, steady, views, round_ms)
             with connect(url) as db:  # the next scale starts from an empty users table
                 db.execute("DELETE FROM users")
 
@@ -224,3 +247,13 @@ def _print_dashboard(total: int, cold: dict[str, Any], warm: dict[str, Any]) -> 
             for name, f in cold.items()]  # fmt: skip
     headers = ["page", "cold p50 (cache off)", "cold p95", "warm p50 (cache hit)", "warm p95", "runs"]
     table(f"/console/dashboard over HTTP at {total:,} tickets (ms, signed-in dispatcher)", headers, rows)
+
+
+def _print_steady(total: int, steady: list[list[Any]], views: int, round_ms: dict[str, Any]) -> None:
+    cache, prewarm = console_stats.STEADY_CACHE_S, console_stats.STEADY_PREWARM_S
+    settings = f"one page every {console_stats.STEADY_PACE_S} s, cache {cache} s, refresh every {prewarm} s"
+    title = f"Default dashboard under steady traffic at {total:,} tickets (ms; {settings}, in-process)"
+    table(title, console_stats.STEADY_HEADERS, steady)
+    row = ["round", round_ms["p50"], round_ms["p95"], round_ms["n"]]
+    title = f"One refresh-ahead round at {total:,} tickets (ms; {views} views: the province and each area)"
+    table(title, ["refresh_once", "p50", "p95", "runs"], [row])

@@ -30,6 +30,8 @@ from backend.settings import Settings
 # Each test run gets its own Redis namespace (rate-limit counters, pub/sub channels), so runs that
 # share one Redis server cannot see each other's counts. Subprocesses started by tests inherit it.
 os.environ.setdefault("REDIS_KEY_PREFIX", f"ioc-test-{uuid.uuid4().hex[:8]}:")
+# The dashboard's refresh-ahead is off in tests (and their subprocesses) unless a test turns it on.
+os.environ.setdefault("DASHBOARD_PREWARM_SECONDS", "0")
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 TEST_SERVICE_TOKEN = "test-service-token"

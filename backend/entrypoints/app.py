@@ -9,7 +9,7 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from backend.bootstrap import Container, bootstrap
+from backend.bootstrap import Container, bootstrap, build_prewarmer, prewarms_in_worker
 from backend.entrypoints.admin import mount_admin
 from backend.entrypoints.api import (
     auth_api,
@@ -27,16 +27,19 @@ from backend.entrypoints.api.errors import install_error_handlers
 from backend.entrypoints.console import console_running, install_console
 from backend.entrypoints.gateway import gateway_running, install_gateway
 from backend.logging_setup import configure_logging
+from backend.services.figures_prewarm import refreshing
 from backend.settings import Settings, get_settings
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
     """Build the app; it runs no migration (run `cli migrate` before)."""
     container = container or bootstrap(settings or get_settings())
+    in_process = not prewarms_in_worker(container.settings)  # the in-process cache: warmed here
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with gateway_running(app), console_running(app):
+        prewarmer = build_prewarmer(container) if in_process else None
+        async with gateway_running(app), console_running(app), refreshing(prewarmer):
             yield
         container.engine.dispose()
 

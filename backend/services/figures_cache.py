@@ -91,6 +91,15 @@ class CachedStatistics:
         self.cache.put(key, figures, self.seconds)
         return figures
 
+    def refresh(self, principal: Principal, query: StatsQuery) -> dict[str, Any]:
+        """Compute the figures now and replace the cached entry (refresh-ahead); needs the cache on."""
+        require(principal, STATS_READERS, "read statistics")
+        if self.cache is None:
+            raise ValueError("refresh needs DASHBOARD_CACHE_SECONDS > 0")
+        figures = self._fresh(principal, query)
+        self.cache.put(cache_key(query), figures, self.seconds)
+        return figures
+
     def _fresh(self, principal: Principal, query: StatsQuery) -> dict[str, Any]:
         as_of = self.statistics.clock().isoformat()
         return {**self.statistics.compute(principal, query), "as_of": as_of}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -18,10 +18,10 @@ from backend.entrypoints.api.deps import ContainerDep
 from backend.entrypoints.api.security import StatsReader
 from backend.entrypoints.console.messages import vietnamese_error
 from backend.entrypoints.console.rendering import local_time, render
+from backend.services.figures_prewarm import default_query
 from backend.services.statistics import StatsQuery
 
 router = APIRouter(prefix="/console", include_in_schema=False)
-DEFAULT_DAYS = 60
 BUCKET_VI = {"day": "Theo ngày", "week": "Theo tuần", "month": "Theo tháng"}
 Choice = Annotated[str | None, Query(max_length=60)]
 
@@ -64,9 +64,8 @@ def dashboard(
     bucket: Annotated[str, Query(pattern="^(day|week|month)$")] = "day",
 ) -> Response:
     """Charts and rankings over the chosen period and area."""
-    today = container.clock().astimezone(LOCAL_TZ).date()
-    date_to = date_to or today
-    date_from = date_from or date_to - timedelta(days=DEFAULT_DAYS - 1)
+    date_to = date_to or container.clock().astimezone(LOCAL_TZ).date()
+    date_from = date_from or default_query(date_to).start  # today's default view is kept warm
     error = None
     try:
         query = StatsQuery(date_from, date_to, unit or None, category or None, department or None, bucket)

@@ -1,4 +1,5 @@
-"""The worker process: the outbox delivery loop and the Rasa forwarder loop, until stopped."""
+"""The worker process: the outbox delivery loop, the Rasa forwarder loop and, when the dashboard's
+cache is in Redis, its refresh-ahead (DASHBOARD_PREWARM_SECONDS), until stopped."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import logging
 import signal
 from datetime import timedelta
 
-from backend.bootstrap import bootstrap
+from backend.bootstrap import bootstrap, build_prewarmer, prewarms_in_worker
 from backend.entrypoints.console.live import build_feed, publish_on_commit
 from backend.entrypoints.gateway.wiring import Gateway, build_gateway
 from backend.logging_setup import configure_logging
@@ -42,15 +43,17 @@ async def forwarder_loop(gateway: Gateway, stop: asyncio.Event) -> None:
 
 
 async def run(settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Run both loops until ``stop`` is set (SIGINT/SIGTERM set it in `main`)."""
+    """Run the loops until ``stop`` is set (SIGINT/SIGTERM set it in `main`)."""
     stop = stop or asyncio.Event()
     container = bootstrap(settings)
     feed = build_feed(settings)  # delivery states reach open ticket pages (through Redis)
     publish_on_commit(container.session_factory, feed)
     gateway = build_gateway(container)
+    prewarmer = build_prewarmer(container) if prewarms_in_worker(settings) else None
     await gateway.start()
     try:
-        await asyncio.gather(delivery_loop(gateway, stop), forwarder_loop(gateway, stop))
+        loops = [delivery_loop(gateway, stop), forwarder_loop(gateway, stop)]
+        await asyncio.gather(*loops, *([prewarmer.run(stop)] if prewarmer else []))
     finally:
         await gateway.close()
         await feed.close()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -14,6 +12,7 @@ import uvicorn
 from playwright.sync_api import Page
 
 from tests.fakes.telegram_updates import text_update
+from tests.polling import wait_until
 
 PASSWORD = "mat-khau-trinh-duyet-2026"
 WEBHOOK_SECRET = "e2e-console-webhook-secret"
@@ -61,17 +60,6 @@ class ServerThread:
     def __exit__(self, *_exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(10)
-
-
-def wait_until(check: Callable[[], Any], seconds: float, what: str) -> Any:
-    """Poll until `check()` is truthy; fail with `what` after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError(what)
 
 
 def marker() -> str:

@@ -25,6 +25,7 @@ from backend.settings import Settings
 from tests.conftest import TEST_SERVICE_TOKEN, isolated_database, unavailable
 from tests.fakes import FakeTelegramServer, FakeZaloServer
 from tests.integration.gateway.fake_rasa import FakeRasaServer
+from tests.polling import wait_until
 
 WEBHOOK_SECRET = "gw-Webhook_secret"
 OA_SECRET_KEY = "gw-oa-secret"
@@ -73,13 +74,7 @@ async def _worker_pass(settings: Settings, clock: Callable[[], datetime], sweep:
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
     """Poll until ``predicate`` returns something truthy (fails the test after ``timeout``)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
+    return wait_until(predicate, timeout, "condition not met in time", pause=0.05)
 
 
 def fresh_rate_window() -> None:
