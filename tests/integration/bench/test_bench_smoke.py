@@ -86,6 +86,9 @@ def test_console_bench_states_its_baselines_and_times_both_pages(
     assert any(row.startswith("| /console default") for row in pages)
     dashboard = table_rows(output, "/console/dashboard over HTTP")
     assert dashboard and all(re.search(rf"(\| {NUMBER} ){{4}}\|", row) for row in dashboard), dashboard
+    steady = table_rows(output, "Default dashboard under steady traffic")
+    assert [row.split("|")[1].strip() for row in steady] == ["cache alone", "refresh-ahead"], steady
+    assert re.search(rf"\| round \| {NUMBER} \| {NUMBER} \|", output), "no refresh-ahead round timed"
 
 
 def test_bad_part_is_refused() -> None:
