@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.adapters.db.engine import retry_if_dropped
 from backend.adapters.db.gateway_models import InboundRecord
 from backend.adapters.media_store import LocalMediaStore
 from backend.adapters.notifiers.senders import ChannelSenders
@@ -72,16 +73,11 @@ class ConversationProcessor:
         owner = uuid.uuid4().hex[:16]  # one per drain: two drains never share a lease
         while self._draining[conversation_id]:
             self._draining[conversation_id] = False
-            taken, pending = await in_thread(self.store.lease_and_next, conversation_id, owner)
-            if not taken:
+            taken, pending = await in_thread(
+                _again_if_dropped(self.store.lease_and_next), conversation_id, owner
+            )
+            if not taken or not await self._drain(conversation_id, owner, pending):
                 return
-            try:
-                drained = await self._drain(conversation_id, owner, pending)
-            finally:
-                more = await in_thread(self.store.release, conversation_id, owner)
-            if not drained:
-                return
-            self._draining[conversation_id] |= more
 
     async def sweep(self, older_than: timedelta = timedelta(seconds=5)) -> int:
         """Process every conversation with a message pending for longer than ``older_than``."""
@@ -91,11 +87,22 @@ class ConversationProcessor:
         return len(ids)
 
     async def _drain(self, conversation_id: int, owner: str, pending: Pending | None) -> bool:
-        while pending is not None:
-            if not await self._handle(pending):
-                return False
-            pending = await in_thread(self.store.renew_and_next, conversation_id, owner)
-        return True
+        """Handle messages until the queue is empty (True: the step that found it empty gave the
+        lease back) or one must wait (False: the lease is given back here)."""
+        try:
+            while pending is not None:
+                if not await self._handle(pending):
+                    break
+                pending = await in_thread(
+                    _again_if_dropped(self.store.next_or_release), conversation_id, owner
+                )
+            else:
+                return True
+        except BaseException:
+            await in_thread(self.store.release, conversation_id, owner)
+            raise
+        await in_thread(self.store.release, conversation_id, owner)
+        return False
 
     async def _handle(self, pending: Pending) -> bool:
         record = pending.record
@@ -119,7 +126,7 @@ class ConversationProcessor:
 
     async def _reply(self, record: InboundRecord, replies: list[BotReply]) -> None:
         """Store the replies (leased for sending in the same transaction) and send them now."""
-        stored = await in_thread(self.store.store_replies, record, replies)
+        stored = await in_thread(_again_if_dropped(self.store.store_replies), record, replies)
         if stored.claimed is not None and await self.delivery.deliver_in_order(
             stored.claimed, stored.unreachable
         ):
@@ -177,6 +184,11 @@ def _resolve_choice(pending: Pending) -> str:
 
 async def _nothing() -> None:
     return None
+
+
+def _again_if_dropped(step: Callable[..., T]) -> Callable[..., T]:
+    """A step of the reply path that is safe to repeat, run again if its connection was dropped."""
+    return lambda *args: retry_if_dropped(lambda: step(*args))
 
 
 async def in_thread(function: Callable[..., T], *args: Any) -> T:

@@ -1,6 +1,7 @@
 """The transactions of the conversation processor (blocking; the processor runs them in worker
 threads). Each step of the reply path is one short transaction: take the lease and read the next
-message (with what handling it needs), then store Rasa's replies and lease them for sending."""
+message (with what handling it needs), then store Rasa's replies and lease them for sending; the
+step that finds the queue empty gives the lease back."""
 
 from __future__ import annotations
 
@@ -55,24 +56,34 @@ class ConversationStore:
 
     def lease_and_next(self, conversation_id: int, owner: str) -> tuple[bool, Pending | None]:
         """Take the forwarder's lease (unless another live process holds it) and read the next
-        message, in one transaction."""
+        message, in one transaction; with nothing pending the lease is given back in it too."""
         with self.session_factory() as session:
             repo = SqlConversationRepository(session)
             now = self.clock()
             if not repo.acquire(conversation_id, owner, now + self.lease, now):
                 return False, None
-            pending = self._next(repo, conversation_id)
+            pending = self._next_or_release(repo, conversation_id, owner)
             session.commit()
         return True, pending
 
-    def renew_and_next(self, conversation_id: int, owner: str) -> Pending | None:
-        """Extend the lease and read the next message, in one transaction."""
+    def next_or_release(self, conversation_id: int, owner: str) -> Pending | None:
+        """Extend the lease and read the next message, in one transaction; when nothing is
+        pending, give the lease back in that same transaction (a message stored meanwhile by
+        another process finds the lease free once this commits, so it is never stranded)."""
         with self.session_factory() as session:
             repo = SqlConversationRepository(session)
             now = self.clock()
             repo.acquire(conversation_id, owner, now + self.lease, now)
-            pending = self._next(repo, conversation_id)
+            pending = self._next_or_release(repo, conversation_id, owner)
             session.commit()
+        return pending
+
+    def _next_or_release(
+        self, repo: SqlConversationRepository, conversation_id: int, owner: str
+    ) -> Pending | None:
+        pending = self._next(repo, conversation_id)
+        if pending is None:
+            repo.release(conversation_id, owner)
         return pending
 
     def _next(self, repo: SqlConversationRepository, conversation_id: int) -> Pending | None:
@@ -83,14 +94,11 @@ class ConversationStore:
         numbered = record.channel == Channel.ZALO.value and record.kind == MessageKind.TEXT.value
         return Pending(record, handed_off, repo.offered_buttons(conversation_id) if numbered else [])
 
-    def release(self, conversation_id: int, owner: str) -> bool:
-        """Give the lease back; True if messages are still pending."""
+    def release(self, conversation_id: int, owner: str) -> None:
+        """Give the lease back (a drain that stops with messages still pending)."""
         with self.session_factory() as session:
-            repo = SqlConversationRepository(session)
-            repo.release(conversation_id, owner)
-            pending = repo.has_pending(conversation_id)
+            SqlConversationRepository(session).release(conversation_id, owner)
             session.commit()
-        return pending
 
     def with_pending(self, before: datetime) -> list[int]:
         """Conversations with a message pending since before ``before``."""

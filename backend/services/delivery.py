@@ -14,11 +14,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.adapters.db.delivery_repository import DEAD, UNDELIVERABLE, SqlDeliveryRepository
+from backend.adapters.db.engine import retry_if_dropped
 from backend.adapters.db.gateway_repository import SqlConversationRepository
 from backend.adapters.db.models import OutboxMessage
 from backend.adapters.notifiers.senders import ChannelSenders
@@ -162,7 +164,7 @@ class DeliveryService:
         return await self.senders.send(row.outbound())
 
     async def _delivered(self, row: Claimed, delivered: Delivered) -> None:
-        settled = await asyncio.to_thread(self._settle_delivered, row, delivered)
+        settled = await asyncio.to_thread(retry_if_dropped, partial(self._settle_delivered, row, delivered))
         if not settled:
             logger.warning("outbox row %s was settled by another worker", row.id)
         elif row.channel == Channel.WEBCHAT.value:
@@ -179,13 +181,14 @@ class DeliveryService:
         return settled
 
     def _record_turn(self, session: Session, row: Claimed) -> None:
+        if row.kind == "bot_reply":  # its turn was written with it (ConversationStore.store_replies)
+            return
         repo = SqlConversationRepository(session)
         if repo.turn_exists(row.key):
             return
         conversation = repo.get_or_create(row.channel, row.user_id, None)
         session.flush()
-        author = "bot" if row.kind == "bot_reply" else "system"
-        repo.add_turn(conversation.id, "out", author, text=str(row.payload.get("text") or ""),
+        repo.add_turn(conversation.id, "out", "system", text=str(row.payload.get("text") or ""),
                       buttons=list(row.payload.get("buttons") or []),
                       image_url=row.payload.get("image_url"), outbox_key=row.key)  # fmt: skip
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.adapters.db.delivery_repository import PENDING
+from backend.adapters.db.engine import retry_if_dropped
 from backend.adapters.db.gateway_repository import SqlConversationRepository
 from backend.adapters.db.inbound_batch import SqlInboundBatch
 from backend.adapters.db.models import OutboxMessage
@@ -86,6 +87,9 @@ class InboundService:
         """Store a batch of messages and their thread turns in one transaction (committed when
         this returns); a repeated delivery, also within the batch, stores nothing."""
         verdicts = self._verdicts(messages)
+        return retry_if_dropped(lambda: self._store(messages, verdicts))
+
+    def _store(self, messages: Sequence[InboundMessage], verdicts: list[str]) -> list[Accepted]:
         now = self.clock()
         with self.session_factory() as session:
             batch = SqlInboundBatch(session)
