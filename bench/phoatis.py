@@ -8,6 +8,8 @@ PhoATIS's licence forbids redistribution: pass a local copy, never commit it. Tw
   2. slots: the Rasa pipelines train with slots on a random --slot-subset of train for
      --slot-epochs (DIET's CRF over ~80 slot types is slow), scored on the full test split
      for intent accuracy, slot F1 (exact span) and sentence accuracy.
+Rasa's FallbackClassifier is removed from both Rasa pipelines (PhoATIS has no out-of-scope class,
+so a fallback can only be wrong) unless --keep-fallback is given.
 """
 
 import argparse
@@ -40,6 +42,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--slot-subset", type=int, default=1000, help="training examples of the slot run")
     p.add_argument("--slot-epochs", type=int, default=10, help="DIET epochs of the slot run")
     p.add_argument("--no-slots", action="store_true", help="skip the slot run")
+    p.add_argument(
+        "--keep-fallback",
+        action="store_true",
+        help="keep FallbackClassifier (by default it is removed: PhoATIS has no out-of-scope class)",
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the random subsets")
     p.add_argument("--warmup", type=int, default=20, help="parses before latency is measured")
     p.add_argument("--quick", action="store_true", help=f"smoke run: {QUICK}")
@@ -67,9 +74,16 @@ def systems_for(args: argparse.Namespace, folder: Path, epochs: int, entities: b
         if name == "tfidf":  # intents only: it has no slot tagger
             systems += [] if entities else [System(name, "tfidf")]
             continue
-        config = write_effective(sources[name], folder / f"{name}.yml", epochs=epochs, entities=entities)
+        drop = None if args.keep_fallback else "FallbackClassifier"
+        config = write_effective(
+            sources[name], folder / f"{name}.yml", epochs=epochs, entities=entities, drop=drop
+        )
         systems.append(System(name, "rasa", config))
     return systems
+
+
+def _fallback_note(args: argparse.Namespace) -> str:
+    return "" if args.keep_fallback else "; FallbackClassifier removed from the Rasa pipelines"
 
 
 def run_all(
@@ -106,7 +120,7 @@ def intent_run(args: argparse.Namespace, train: list[Example], test: list[Exampl
     results = run_all(systems_for(args, folder, args.intent_epochs, False), intent_train, test, folder, args)
     title = (
         f"### PhoATIS intents: {len(intent_train)} of {len(train)} train examples, {len(test)} test; "
-        f"DIET {args.intent_epochs} epochs, entity recognition off"
+        f"DIET {args.intent_epochs} epochs, entity recognition off{_fallback_note(args)}"
     )
     return [title, intent_table(results), cost_table(results)], results
 
@@ -121,6 +135,7 @@ def slot_run(args: argparse.Namespace, train: list[Example], test: list[Example]
     title = (
         f"### PhoATIS slots: {len(slot_train)} of {len(train)} train examples (random, seed {args.seed}), "
         f"{len(test)} test; DIET {args.slot_epochs} epochs with entities; only PhoATIS slot types scored"
+        f"{_fallback_note(args)}"
     )
     return [title, slot_summary(results), entity_table(results), cost_table(results)], results
 

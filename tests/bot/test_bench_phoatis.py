@@ -127,3 +127,13 @@ def test_script_runs_end_to_end_with_the_tfidf_baseline(phoatis_dir: Path, tmp_p
     assert result["intent"]["overall"]["n"] == len(SENTENCES)
     assert result["intent"]["overall"]["accuracy"] == 1.0  # test sentences are in train
     assert result["latency_ms"]["p50"] > 0
+
+
+@pytest.mark.parametrize(("flags", "has_fallback"), [([], False), (["--keep-fallback"], True)])
+def test_rasa_configs_drop_the_fallback_unless_asked(tmp_path: Path, flags, has_fallback) -> None:
+    import phoatis
+
+    args = phoatis.parse_args(["--phoatis", str(tmp_path), *flags])
+    systems = phoatis.systems_for(args, tmp_path, epochs=1, entities=False)
+    for system in (s for s in systems if s.kind == "rasa"):
+        assert ("FallbackClassifier" in system.config.read_text(encoding="utf-8")) == has_fallback
