@@ -176,7 +176,7 @@ def _calibrated_scale(features: scipy.sparse.csr_matrix, labels: np.ndarray, con
     splitter = StratifiedKFold(folds, shuffle=True, random_state=config["random_seed"])
     svm = LinearSVC(C=config["C"])
     decisions = cross_val_predict(svm, features, labels, cv=splitter, method="decision_function")
-    decisions = np.apply_along_axis(_per_class, 1, np.atleast_2d(decisions.T).T)
+    decisions = _per_class(decisions.reshape(len(labels), -1))
     truth = np.searchsorted(np.unique(labels), labels)
     candidates = np.geomspace(0.5, 50.0, 60)
     losses = [_log_loss(scale * decisions, truth) for scale in candidates]
@@ -185,7 +185,7 @@ def _calibrated_scale(features: scipy.sparse.csr_matrix, labels: np.ndarray, con
 
 def _per_class(scores: np.ndarray) -> np.ndarray:
     """Binary SVMs give one score (for the second class); make it one score per class."""
-    return np.concatenate([-scores, scores]) if scores.shape[-1] == 1 else scores
+    return np.concatenate([-scores, scores], axis=-1) if scores.shape[-1] == 1 else scores
 
 
 def _softmax(scores: np.ndarray) -> np.ndarray:
