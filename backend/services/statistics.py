@@ -1,24 +1,22 @@
 """Statistics for leaders and the IOC dashboard: counts, on-time %, overdue, median resolution
-time, CSAT and channel mix, by category, unit, department and time bucket (GROUP BY in SQL)."""
+time, CSAT and channel mix, by category, unit, department and time bucket."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.adapters.db.models import Category, Department, Ticket, Unit
 from backend.domain.access import STATS_READERS, Principal, require
 from backend.domain.errors import InvalidInput
-from backend.services import stats_sql
-from backend.services.ticket_filters import OPEN, TicketFilter, conditions
+from backend.services import stats_direct, stats_figures, stats_rollup, stats_sql
+from backend.services.stats_period import Period
+from backend.services.ticket_filters import TicketFilter, conditions
+
+ROLLUP_GROUPINGS = ("category_code", "unit_code", "department_code")
 
 
 @dataclass(frozen=True)
@@ -47,38 +45,10 @@ class StatsQuery:
             created_to=self.end,
         )
 
-
-def _pct(part: int, whole: int) -> float | None:
-    return round(100.0 * part / whole, 1) if whole else None
-
-
-def _round(value: float | None, digits: int = 2) -> float | None:
-    return round(float(value), digits) if value is not None else None
-
-
-GROUP_KEYS = (None, Ticket.category_code, Ticket.unit_code, Ticket.department_code)
-NAME_COLUMNS: dict[Any, Any] = {
-    Category: (Category.code, Category.name_vi),
-    Unit: (Unit.code, Unit.name),
-    Department: (Department.code, Department.name),
-}
-
-
-def _names(session: Session) -> dict[Any, dict[str, str]]:
-    """Code → name of every category, unit and department (small reference tables)."""
-    return {
-        model: dict(session.execute(select(*columns)).tuples().all())
-        for model, columns in NAME_COLUMNS.items()
-    }
-
-
-def _named(groups: dict[Any, dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
-    items = [{"code": code, "name": names.get(code) if code else None, **m} for code, m in groups.items()]
-    return sorted(items, key=lambda item: (-item["count"], item["code"] or ""))
-
-
-def _bucket(name: str, by_category: dict[str, int]) -> dict[str, Any]:
-    return {"bucket": name, "count": sum(by_category.values()), "by_category": by_category}
+    def period(self) -> Period:
+        """The same filter over the rollups."""
+        keys = {"unit": self.unit, "category": self.category, "department": self.department}
+        return Period(self.start, self.end, {k: v for k, v in keys.items() if v})
 
 
 class Statistics:
@@ -89,189 +59,39 @@ class Statistics:
         self.clock = clock
 
     def compute(self, principal: Principal, query: StatsQuery) -> dict[str, Any]:
-        """Every figure of the dashboard for the query."""
+        """Every figure of the dashboard for the query: from the daily rollups on PostgreSQL, from
+        the tickets elsewhere (the same figures)."""
         require(principal, STATS_READERS, "read statistics")
         now = self.clock()
         with self.session_factory() as session:
-            where = conditions(session, query.as_filter(), now, None)
-            if not stats_sql.is_postgres(session):
-                return self._portable(session, where, now, query.bucket)
-        return self._concurrent(where, now, query.bucket)
+            if stats_sql.is_postgres(session):
+                return figures_from_rollups(session, query, now)
+            return figures_from_tickets(session, query, now)
 
-    def _concurrent(self, where: list[ColumnElement[bool]], now: datetime, bucket: str) -> dict[str, Any]:
-        """PostgreSQL: three passes at the same time, each on a connection of its own."""
-        jobs: list[Callable[[Session], Any]] = [
-            partial(self._metric_pass, where=where, now=now, groups=groups)
-            for groups in stats_sql.METRIC_PASSES
-        ]
-        jobs.append(partial(self._breakdown_pass, where=where, bucket=bucket))
-        with ThreadPoolExecutor(len(jobs), thread_name_prefix="stats") as pool:
-            *passes, (breakdown, names) = list(pool.map(self._in_session, jobs))
-        groups: dict[Any, dict[Any, dict[str, Any]]] = {key: {} for key in GROUP_KEYS}
-        for found in passes:
-            for key, values in found.items():
-                groups[key].update(values)
-        return {
-            "totals": groups[None].get("all", self._empty()),
-            "by_category": _named(groups[Ticket.category_code], names[Category]),
-            "by_unit": _named(groups[Ticket.unit_code], names[Unit]),
-            "by_department": _named(groups[Ticket.department_code], names[Department]),
-            **breakdown,
-        }
 
-    def _in_session(self, job: Callable[[Session], Any]) -> Any:
-        with self.session_factory() as session:
-            return job(session)
+def figures_from_tickets(session: Session, query: StatsQuery, now: datetime) -> dict[str, Any]:
+    """The figures computed from the tickets themselves (SQLite; the reference on PostgreSQL)."""
+    where = conditions(session, query.as_filter(), now, None)
+    return stats_direct.figures_from_tickets(session, where, now, query.bucket)
 
-    def _metric_pass(
-        self, session: Session, where: list[ColumnElement[bool]], now: datetime, groups: tuple[Any, ...]
-    ) -> dict[Any, dict[Any, dict[str, Any]]]:
-        """Metrics with medians for some of the groups (totals, per category, unit, department)."""
-        session.execute(stats_sql.MORE_SORT_MEMORY)
-        found: dict[Any, dict[Any, dict[str, Any]]] = {key: {} for key in groups}
-        statement, flags = stats_sql.grouping_sets(self._metric_columns(session, now), groups)
-        for row in session.execute(statement.where(*where)).mappings():
-            key = flags[row["grouping"]]
-            value = row[key.key] if key is not None else "all"
-            found[key][value] = self._row(row, row["median"])
-        return found
 
-    @staticmethod
-    def _breakdown_pass(
-        session: Session, where: list[ColumnElement[bool]], bucket: str
-    ) -> tuple[dict[str, Any], dict[Any, dict[str, str]]]:
-        """Tickets over time by category, the CSAT distribution and the channel mix; the names."""
-        times: dict[datetime, dict[str, int]] = defaultdict(dict)
-        scores: dict[int, int] = {}
-        channels: dict[str, int] = {}
-        session.execute(stats_sql.MORE_SORT_MEMORY)  # all three sets hashed, no sort spilling to disk
-        for row in session.execute(stats_sql.breakdowns(bucket).where(*where)).mappings():
-            kind, count = stats_sql.BREAKDOWN_SET[row["grouping"]], int(row["count"])
-            if kind == "by_time":
-                times[row["bucket"]][row["category_code"]] = count
-            elif kind == "csat" and row["rating_score"] is not None:
-                scores[int(row["rating_score"])] = count
-            elif kind == "channels":
-                channels[row["citizen_channel"]] = count
-        breakdown = {
-            "by_time": [_bucket(start.strftime("%Y-%m-%d"), times[start]) for start in sorted(times)],
-            "csat_distribution": {str(score): scores.get(score, 0) for score in range(1, 6)},
-            "channels": [
-                {"channel": channel, "count": count}
-                for channel, count in sorted(channels.items(), key=lambda item: (-item[1], item[0]))
-            ],
-        }
-        return breakdown, _names(session)
+def figures_from_rollups(session: Session, query: StatsQuery, now: datetime) -> dict[str, Any]:
+    """The figures from the daily rollups (PostgreSQL), read in one snapshot; medians exact."""
+    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    period = query.period()
+    found = stats_rollup.grouped(stats_rollup.tallies(session, period, now))
+    groups = {key: {code: _metrics(t) for code, t in tallies.items()} for key, tallies in found.items()}
+    series = stats_rollup.time_series(stats_rollup.by_time(session, period, query.bucket))
+    stars = found[None]["all"].stars
+    rest = {
+        "by_time": [stats_figures.time_bucket(name, counts) for name, counts in series.items()],
+        "csat_distribution": stats_figures.csat_distribution({s: stars[s - 1] for s in range(1, 6)}),
+        "channels": stats_figures.channel_mix(stats_rollup.channels(session, period)),
+    }
+    return stats_figures.figures(groups, None, ROLLUP_GROUPINGS, session, rest)
 
-    def _portable(
-        self, session: Session, where: list[ColumnElement[bool]], now: datetime, bucket: str
-    ) -> dict[str, Any]:
-        """Other databases (SQLite): one query per figure, medians in Python."""
-        groups = {key: self._metrics(session, where, key, now) for key in GROUP_KEYS}
-        names = _names(session)
-        return {
-            "totals": groups[None].get("all", self._empty()),
-            "by_category": _named(groups[Ticket.category_code], names[Category]),
-            "by_unit": _named(groups[Ticket.unit_code], names[Unit]),
-            "by_department": _named(groups[Ticket.department_code], names[Department]),
-            "by_time": self._by_time(session, where, bucket),
-            "csat_distribution": self._csat(session, where),
-            "channels": self._channels(session, where),
-        }
 
-    @staticmethod
-    def _metric_columns(session: Session, now: datetime) -> list[Any]:
-        is_open = Ticket.status.in_(OPEN)
-        resolved = Ticket.resolved_at.is_not(None)
-        columns = [
-            func.count().label("count"),
-            func.sum(case((is_open, 1), else_=0)).label("open"),
-            func.sum(case((resolved, 1), else_=0)).label("resolved"),
-            func.sum(case((and_(resolved, Ticket.resolved_at <= Ticket.due_at), 1), else_=0)).label(
-                "on_time"
-            ),
-            func.sum(case((and_(is_open, Ticket.due_at < now), 1), else_=0)).label("overdue_open"),
-            func.avg(Ticket.rating_score).label("csat_average"),
-            func.count(Ticket.rating_score).label("csat_count"),
-        ]
-        median = stats_sql.median_hours(session)
-        return columns if median is None else [*columns, median.label("median")]
-
-    def _metrics(
-        self, session: Session, where: list[ColumnElement[bool]], key: Any | None, now: datetime
-    ) -> dict[Any, dict[str, Any]]:
-        """Metrics per value of `key` (None: one group named 'all')."""
-        label = (key if key is not None else stats_sql.nothing()).label("key")
-        columns = [label, *self._metric_columns(session, now)]
-        median = stats_sql.median_hours(session)
-        statement = select(*columns).where(*where)
-        if key is not None:
-            statement = statement.group_by(key)
-        rows = session.execute(statement).mappings().all()
-        medians = self._python_medians(session, where, key) if median is None else {}
-        return {row["key"]: self._row(row, medians.get(row["key"], row.get("median"))) for row in rows}
-
-    @staticmethod
-    def _python_medians(
-        session: Session, where: list[ColumnElement[bool]], key: Any | None
-    ) -> dict[Any, Any]:
-        hours = stats_sql.resolution_hours(session)
-        key = key if key is not None else stats_sql.nothing()
-        statement = select(key, hours).where(*where, Ticket.resolved_at.is_not(None))
-        values: dict[Any, list[float]] = defaultdict(list)
-        for group, value in session.execute(statement):
-            values[group].append(value)
-        return {group: stats_sql.python_median(v) for group, v in values.items()}
-
-    @staticmethod
-    def _row(row: Any, median: float | None) -> dict[str, Any]:
-        resolved, on_time = int(row["resolved"] or 0), int(row["on_time"] or 0)
-        return {
-            "count": int(row["count"]),
-            "open": int(row["open"] or 0),
-            "resolved": resolved,
-            "on_time": on_time,
-            "on_time_pct": _pct(on_time, resolved),
-            "overdue_open": int(row["overdue_open"] or 0),
-            "median_resolution_hours": _round(median),
-            "csat_average": _round(row["csat_average"]),
-            "csat_count": int(row["csat_count"] or 0),
-        }
-
-    def _empty(self) -> dict[str, Any]:
-        zero = {"count": 0, "open": 0, "resolved": 0, "on_time": 0, "overdue_open": 0, "csat_count": 0}
-        return self._row({**zero, "csat_average": None}, None)
-
-    @staticmethod
-    def _by_time(session: Session, where: list[ColumnElement[bool]], bucket: str) -> list[dict[str, Any]]:
-        key = stats_sql.bucket_of(session, bucket)
-        statement = (
-            select(key.label("bucket"), Ticket.category_code, func.count())
-            .where(*where)
-            .group_by(key, Ticket.category_code)
-            .order_by(key)
-        )
-        buckets: dict[str, dict[str, int]] = defaultdict(dict)
-        for name, category, count in session.execute(statement):
-            buckets[str(name)][category] = int(count)
-        return [_bucket(name, counts) for name, counts in buckets.items()]
-
-    @staticmethod
-    def _csat(session: Session, where: list[ColumnElement[bool]]) -> dict[str, int]:
-        statement = (
-            select(Ticket.rating_score, func.count())
-            .where(*where, Ticket.rating_score.is_not(None))
-            .group_by(Ticket.rating_score)
-        )
-        found = {int(score): int(count) for score, count in session.execute(statement)}
-        return {str(score): found.get(score, 0) for score in range(1, 6)}
-
-    @staticmethod
-    def _channels(session: Session, where: list[ColumnElement[bool]]) -> list[dict[str, Any]]:
-        statement = (
-            select(Ticket.citizen_channel, func.count())
-            .where(*where)
-            .group_by(Ticket.citizen_channel)
-            .order_by(func.count().desc())
-        )
-        return [{"channel": channel, "count": int(count)} for channel, count in session.execute(statement)]
+def _metrics(tally: stats_rollup.Tally) -> dict[str, Any]:
+    average = tally.rating_sum / tally.rated if tally.rated else None
+    row = {**vars(tally), "csat_average": average, "csat_count": tally.rated}
+    return stats_figures.metrics(row, tally.median)

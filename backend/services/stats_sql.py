@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from statistics import median
 from typing import Any
 
-from sqlalchemy import Float, Select, cast, func, literal_column, select, text, tuple_
+from sqlalchemy import Float, cast, func, literal_column
 from sqlalchemy.orm import Session
 
 from backend.adapters.db.models import Ticket
@@ -57,39 +57,3 @@ def python_median(values: Iterable[float | None]) -> float | None:
 def nothing() -> Any:
     """A constant grouping key, for totals."""
     return literal_column("'all'")
-
-
-# The totals and the three breakdowns come from GROUPING SETS passes that run at the same time on
-# connections of their own (medians need a sort per set): totals and category; department; unit.
-METRIC_PASSES = ((None, Ticket.category_code), (Ticket.department_code,), (Ticket.unit_code,))
-MORE_SORT_MEMORY = text("SET LOCAL work_mem = '32MB'")  # sorts and hash tables stay in memory
-# The other breakdowns in one hashed pass: (bucket, category) 3, rating 13, channel 14.
-BREAKDOWN_SET = {3: "by_time", 13: "csat", 14: "channels"}
-
-
-def grouping_sets(columns: list[Any], groups: tuple[Any, ...]) -> tuple[Select[Any], dict[int, Any]]:
-    """SELECT the columns per group (None: the totals; a column: per value of it), PostgreSQL; and
-    which group each value of the `grouping` column stands for (a bit per column left out)."""
-    keys = [key for key in groups if key is not None]
-    every = (1 << len(keys)) - 1
-    flags = {every & ~(1 << (len(keys) - 1 - i)): key for i, key in enumerate(keys)}
-    totals = any(key is None for key in groups)
-    sets = [tuple_(key) for key in keys] + ([tuple_()] if totals else [])
-    if totals:
-        flags[every] = None
-    flag = func.grouping(*keys).label("grouping")
-    return select(*keys, flag, *columns).group_by(func.grouping_sets(*sets)), flags
-
-
-def breakdowns(bucket: str) -> Select[Any]:
-    """Counts per (time bucket, category), per rating and per channel in one pass (PostgreSQL);
-    the bucket is the local start of the day, week or month, a timestamp."""
-    assert bucket in BUCKETS  # a literal in the SQL, so GROUP BY matches the SELECT
-    local = func.timezone(literal_column(f"'{LOCAL_ZONE}'"), Ticket.created_at)
-    start = func.date_trunc(literal_column(f"'{bucket}'"), local)
-    keys = (start, Ticket.category_code, Ticket.rating_score, Ticket.citizen_channel)
-    sets = func.grouping_sets(
-        tuple_(start, Ticket.category_code), tuple_(Ticket.rating_score), tuple_(Ticket.citizen_channel)
-    )
-    flag = func.grouping(*keys).label("grouping")
-    return select(start.label("bucket"), *keys[1:], flag, func.count().label("count")).group_by(sets)
