@@ -46,14 +46,15 @@ class TimedTelegram(FakeTelegramServer):
         self.changed = threading.Condition()
 
     def handle(self, request: FakeRequest) -> FakeResponse:
-        """Answer like the fake, then note the arrival."""
+        """Note the arrival (the moment the request was read, before the fake's own work),
+        then answer like the fake."""
+        arrived = time.perf_counter()
         response = super().handle(request)
         if request.path.endswith("/sendMessage"):
             params = request.form()[0]
+            chat, text = params.get("chat_id", ""), params.get("text", "")
             with self.changed:
-                self.arrived.setdefault(params.get("chat_id", ""), []).append(
-                    (time.perf_counter(), params.get("text", ""))
-                )
+                self.arrived.setdefault(chat, []).append((arrived, text))
                 self.changed.notify_all()
         return response
 
