@@ -123,19 +123,38 @@ class DeliveryService:
 
     async def deliver_in_order(self, rows: list[Claimed], unreachable: bool | None = None) -> bool:
         """Send rows leased together to one citizen, in order; True if all were settled. After a
-        row that must be retried, the rest go back to pending (they wait for it)."""
-        for index, row in enumerate(rows):
-            if not await self.deliver(row, unreachable):
-                await asyncio.to_thread(self._unclaim, rows[index + 1 :])
-                return False
-        return True
+        row that must be retried, the rest go back to pending (they wait for it). A sent row's
+        settlement runs while the next row is sent (settlements keep the rows' order)."""
+        settlements: list[asyncio.Future[None]] = []
+        try:
+            for index, row in enumerate(rows):
+                outcome = await self._attempt(row, unreachable)
+                if isinstance(outcome, Delivered):
+                    earlier = settlements[-1] if settlements else None
+                    settlements.append(asyncio.ensure_future(self._delivered_after(earlier, row, outcome)))
+                elif not outcome:
+                    await asyncio.to_thread(self._unclaim, rows[index + 1 :])
+                    return False
+            return True
+        finally:
+            if settlements:
+                await asyncio.gather(*settlements)
 
     async def deliver(self, row: Claimed, unreachable: bool | None = None) -> bool:
         """Send one leased row and settle it; False if it is to be retried later.
 
         ``unreachable``: what the caller already knows of the citizen (None: look it up)."""
+        outcome = await self._attempt(row, unreachable)
+        if isinstance(outcome, Delivered):
+            await self._delivered(row, outcome)
+            return True
+        return outcome
+
+    async def _attempt(self, row: Claimed, unreachable: bool | None) -> Delivered | bool:
+        """Send one leased row: what the channel answered, or the failure settled here (True: for
+        good, False: to be retried later)."""
         try:
-            delivered = await self._send(row, unreachable)
+            return await self._send(row, unreachable)
         except RetryLater as exc:
             await asyncio.to_thread(self._retry, row, str(exc), exc.retry_after)
         except Unreachable as exc:
@@ -149,9 +168,6 @@ class DeliveryService:
         except Exception as exc:
             logger.exception("delivery of outbox row %s failed", row.id)
             await asyncio.to_thread(self._retry, row, f"{type(exc).__name__}: {exc}", 0.0)
-        else:
-            await self._delivered(row, delivered)
-            return True
         return False
 
     async def _send(self, row: Claimed, unreachable: bool | None) -> Delivered:
@@ -169,6 +185,13 @@ class DeliveryService:
             logger.warning("outbox row %s was settled by another worker", row.id)
         elif row.channel == Channel.WEBCHAT.value:
             await self.fanout.publish(row.user_id)
+
+    async def _delivered_after(
+        self, earlier: asyncio.Future[None] | None, row: Claimed, delivered: Delivered
+    ) -> None:
+        if earlier is not None:
+            await asyncio.wait([earlier])  # its failure is raised by the caller's gather
+        await self._delivered(row, delivered)
 
     def _settle_delivered(self, row: Claimed, delivered: Delivered) -> bool:
         with self.session_factory() as session:
