@@ -22,7 +22,7 @@ from backend.adapters.db.gateway_models import InboundRecord
 from backend.adapters.media_store import LocalMediaStore
 from backend.adapters.notifiers.senders import ChannelSenders
 from backend.adapters.rasa_client import BotReply, RasaClient, RasaUnavailable
-from backend.services.conversation_store import ANSWERED, ConversationStore, Pending
+from backend.services.conversation_store import ANSWERED, ConversationStore, Lease, Pending
 from backend.services.delivery import DeliveryService
 from backend.services.inbound_media import InboundMedia
 from channels import Button, ChannelError, MessageKind, resolve_choice
@@ -54,28 +54,41 @@ class ConversationProcessor:
         self.clock = clock
         self.ack_timeout = ack_timeout
         self._draining: dict[int, bool] = {}  # conversation → called again while draining
+        self._handed: dict[int, Lease] = {}  # leases taken by a batch while the drain was ending
 
-    async def process(self, conversation_id: int) -> None:
+    async def process(self, conversation_id: int, lease: Lease | None = None) -> None:
         """Drain the conversation's queue unless another process is already doing it.
 
         While a drain of this process runs, a new call only marks the conversation; the drain
-        goes round once more before it stops (no lease round trip per message of a busy citizen)."""
+        goes round once more before it stops (no lease round trip per message of a busy citizen).
+        ``lease``: taken with the batch that stored the message; the drain starts from it."""
         if conversation_id in self._draining:
+            if lease is not None:  # taken after this drain gave its own back: it carries on with it
+                self._handed[conversation_id] = lease
             self._draining[conversation_id] = True
             return
         self._draining[conversation_id] = True
         try:
-            await self._process(conversation_id)
+            await self._process(conversation_id, lease)
         finally:
             del self._draining[conversation_id]
+            left = self._handed.pop(conversation_id, None)
+            if left is not None:  # the drain stopped on a message that must wait: give it back
+                await in_thread(self.store.release, conversation_id, left.owner)
 
-    async def _process(self, conversation_id: int) -> None:
-        owner = uuid.uuid4().hex[:16]  # one per drain: two drains never share a lease
+    async def _process(self, conversation_id: int, lease: Lease | None) -> None:
         while self._draining[conversation_id]:
             self._draining[conversation_id] = False
-            taken, pending = await in_thread(
-                _again_if_dropped(self.store.lease_and_next), conversation_id, owner
-            )
+            lease = lease or self._handed.pop(conversation_id, None)
+            pending: Pending | None
+            if lease is not None:
+                owner, taken, pending = lease.owner, True, lease.pending
+            else:
+                owner = uuid.uuid4().hex[:16]  # one per drain: two drains never share a lease
+                taken, pending = await in_thread(
+                    _again_if_dropped(self.store.lease_and_next), conversation_id, owner
+                )
+            lease = None
             if not taken or not await self._drain(conversation_id, owner, pending):
                 return
 

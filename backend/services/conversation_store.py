@@ -5,6 +5,7 @@ step that finds the queue empty gives the lease back."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from backend.adapters.db.bot_replies_pg import write_replies
 from backend.adapters.db.delivery_repository import PENDING, SENDING, SqlDeliveryRepository
 from backend.adapters.db.gateway_models import ConversationMessage, InboundRecord
 from backend.adapters.db.gateway_repository import SqlConversationRepository
@@ -32,6 +34,15 @@ class Pending:
     record: InboundRecord
     handed_off: bool = False  # an official has the conversation
     offered: list[dict[str, str]] = field(default_factory=list)  # buttons last offered (Zalo)
+
+
+@dataclass(frozen=True)
+class Lease:
+    """A conversation's forwarder lease taken with the batch that stored its message, and the
+    message to handle first: the drain that adopts it starts without a transaction of its own."""
+
+    owner: str
+    pending: Pending
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,17 @@ class ConversationStore:
             session.commit()
         return True, pending
 
+    def lease_many(self, session: Session, conversation_ids: list[int], now: datetime) -> dict[int, Lease]:
+        """Inside the caller's transaction (the inbound batch), take the lease on each of these
+        conversations that no live process holds, and read each one's next message."""
+        repo = SqlConversationRepository(session)
+        owner = uuid.uuid4().hex[:16]
+        taken = repo.acquire_many(conversation_ids, owner, now + self.lease, now) if conversation_ids else []
+        found = repo.next_pending_of_each(taken) if taken else {}
+        for conversation_id in set(taken) - set(found):  # nothing pending after all
+            repo.release(conversation_id, owner)
+        return {cid: Lease(owner, _pending(repo, *found[cid])) for cid in taken if cid in found}
+
     def next_or_release(self, conversation_id: int, owner: str) -> Pending | None:
         """Extend the lease and read the next message, in one transaction; when nothing is
         pending, give the lease back in that same transaction (a message stored meanwhile by
@@ -88,11 +110,7 @@ class ConversationStore:
 
     def _next(self, repo: SqlConversationRepository, conversation_id: int) -> Pending | None:
         found = repo.next_pending_and_handoff(conversation_id)
-        if found is None:
-            return None
-        record, handed_off = found
-        numbered = record.channel == Channel.ZALO.value and record.kind == MessageKind.TEXT.value
-        return Pending(record, handed_off, repo.offered_buttons(conversation_id) if numbered else [])
+        return None if found is None else _pending(repo, *found)
 
     def release(self, conversation_id: int, owner: str) -> None:
         """Give the lease back (a drain that stops with messages still pending)."""
@@ -113,19 +131,37 @@ class ConversationStore:
             earlier = SqlDeliveryRepository(session).claim_queue(
                 record.channel, record.channel_user_id, now, self.send_lease
             )
-            rows = [_reply_row(record, reply, f"rasa:{record.id}:{i}", now + REPLY_GRACE)
-                    for i, reply in enumerate(replies)]  # fmt: skip
+            rows = [
+                _reply_row(record, reply, f"rasa:{record.id}:{i}", now) for i, reply in enumerate(replies)
+            ]
             if earlier is not None:  # nothing in the way: the replies are leased as they are written
                 for row in rows:
                     row.state, row.attempts, row.next_attempt_at = SENDING, 1, now + self.send_lease
-            session.add_all(rows + [_bot_turn(record, reply, row.idempotency_key)
-                                    for reply, row in zip(replies, rows, strict=True)])  # fmt: skip
-            self.settle(session, record.id, PROCESSED)
-            unreachable = SqlConversationRepository(session).answered(record.conversation_id)
-            session.flush()
+            turns = [
+                _bot_turn(record, reply, row.idempotency_key, now)
+                for reply, row in zip(replies, rows, strict=True)
+            ]
+            unreachable = self._write_replies(session, record, rows, turns, now)
             claimed = None if earlier is None else [Claimed.of(row) for row in [*earlier, *rows]]
             session.commit()
         return StoredReplies(claimed, unreachable)
+
+    def _write_replies(self, session: Session, record: InboundRecord, rows: list[OutboxMessage],
+                       turns: list[ConversationMessage], now: datetime) -> bool:  # fmt: skip
+        """Write the replies (ids set on ``rows``), settle the message, mark the conversation
+        answered; whether the citizen is unreachable. PostgreSQL: one statement."""
+        if session.get_bind().dialect.name != "postgresql":
+            session.add_all([*rows, *turns])
+            self.settle(session, record.id, PROCESSED)
+            unreachable = SqlConversationRepository(session).answered(record.conversation_id)
+            session.flush()
+            return unreachable
+        outbox, thread = [_values(row) for row in rows], [_values(turn) for turn in turns]
+        ids, unreachable = write_replies(session, outbox, thread, record.id, record.conversation_id,
+                                         PROCESSED, now)  # fmt: skip
+        for row in rows:
+            row.id = ids[row.idempotency_key]
+        return unreachable
 
     def hand_off(self, record: InboundRecord) -> bool:
         """While an official has the conversation, the message joins the ticket thread instead."""
@@ -192,6 +228,12 @@ class ConversationStore:
         SqlConversationRepository(session).settle_inbound(record_id, state, self.clock())
 
 
+def _pending(repo: SqlConversationRepository, record: InboundRecord, handed_off: bool) -> Pending:
+    """The message with what its handling needs (Zalo text: the buttons it may be choosing from)."""
+    numbered = record.channel == Channel.ZALO.value and record.kind == MessageKind.TEXT.value
+    return Pending(record, handed_off, repo.offered_buttons(record.conversation_id) if numbered else [])
+
+
 def _thread_body(record: InboundRecord) -> str:
     details = record.details or {}
     parts = [record.text] if not record.text.startswith("/") else []
@@ -201,15 +243,21 @@ def _thread_body(record: InboundRecord) -> str:
     return "\n".join(parts) or record.text
 
 
-def _bot_turn(record: InboundRecord, reply: BotReply, key: str) -> ConversationMessage:
+def _bot_turn(record: InboundRecord, reply: BotReply, key: str, now: datetime) -> ConversationMessage:
     """The bot's turn in the thread (its outbox key is new: this message is stored once)."""
     return ConversationMessage(conversation_id=record.conversation_id, direction="out", author_kind="bot",
                                text=reply.text, buttons=reply.buttons, image_url=reply.image_url,
-                               outbox_key=key)  # fmt: skip
+                               outbox_key=key, created_at=now)  # fmt: skip
 
 
-def _reply_row(record: InboundRecord, reply: BotReply, key: str, due: datetime) -> OutboxMessage:
+def _values(row: OutboxMessage | ConversationMessage) -> dict[str, Any]:
+    """The column values of a new row (for the set-based insert)."""
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns if column.key != "id"}
+
+
+def _reply_row(record: InboundRecord, reply: BotReply, key: str, now: datetime) -> OutboxMessage:
     return OutboxMessage(
         ticket_id=None, channel=record.channel, channel_user_id=record.channel_user_id, kind="bot_reply",
-        payload=reply.payload(), idempotency_key=key, state=PENDING, attempts=0, next_attempt_at=due,
+        payload=reply.payload(), idempotency_key=key, state=PENDING, attempts=0,
+        next_attempt_at=now + REPLY_GRACE, created_at=now,
     )  # fmt: skip

@@ -19,11 +19,19 @@ class GroupCommit(Generic[In, Out]):
     ``write_many`` (blocking; run in a worker thread) stores a batch in one transaction and
     returns one result per item. A batch that fails is retried item by item, so one bad item
     fails only its own caller. No background task outlives its batch: the first caller that
-    finds the writer idle starts a flush that runs while items keep arriving."""
+    finds the writer idle starts a flush that runs while items keep arriving. ``committed``, if
+    given, is called with each result right after its COMMIT, before its caller resumes and
+    also when that caller has gone away (work the result starts is never dropped)."""
 
-    def __init__(self, write_many: Callable[[Sequence[In]], list[Out]], max_batch: int = 200) -> None:
+    def __init__(
+        self,
+        write_many: Callable[[Sequence[In]], list[Out]],
+        max_batch: int = 200,
+        committed: Callable[[Out], None] | None = None,
+    ) -> None:
         self._write_many = write_many
         self._max_batch = max_batch
+        self._committed = committed
         self._queue: list[tuple[In, asyncio.Future[Out]]] = []
         self._flushing: asyncio.Task[None] | None = None
 
@@ -55,7 +63,16 @@ class GroupCommit(Generic[In, Out]):
                 await self._write([single])
             return
         for (_, future), result in zip(batch, results, strict=True):
+            self._after_commit(result)
             _resolve(future, result)
+
+    def _after_commit(self, result: Out) -> None:
+        if self._committed is None:
+            return
+        try:
+            self._committed(result)
+        except Exception:
+            logger.exception("handling a committed item failed")
 
 
 def _resolve(future: asyncio.Future[Out], result: Out | None = None, error: Exception | None = None) -> None:

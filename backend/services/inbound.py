@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,7 +20,11 @@ from backend.adapters.redis.rate_limit import AbstractRateLimiter
 from backend.services.gateway_texts import GATEWAY_TEXTS, LOCATION_MARK, PHOTO_MARK
 from channels import Channel, InboundMessage, MessageKind
 
+if TYPE_CHECKING:
+    from backend.services.conversation_store import Lease
+
 RATE_LIMITED = "rate_limited"
+LeaseMany = Callable[[Session, list[int], datetime], dict[int, "Lease"]]
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class Accepted:
     new: bool
     state: str = PENDING
     recipient: tuple[str, str] | None = None  # set when a notice waits for delivery
+    lease: Lease | None = None  # the conversation's forwarder lease, taken in the same transaction
 
 
 def rasa_text(message: InboundMessage) -> str:
@@ -74,10 +80,12 @@ class InboundService:
         session_factory: sessionmaker[Session],
         limiter: AbstractRateLimiter,
         clock: Callable[[], datetime],
+        lease_many: LeaseMany | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.limiter = limiter
         self.clock = clock
+        self.lease_many = lease_many
 
     def accept(self, message: InboundMessage) -> Accepted:
         """Store the message and its thread turn; a repeated delivery stores nothing."""
@@ -99,6 +107,8 @@ class InboundService:
                        for m, verdict in zip(messages, verdicts, strict=True)]  # fmt: skip
             stored = batch.insert_inbound(_first_of_each(records))
             accepted = _Outcome(session, batch, now).settle(messages, records, verdicts, stored)
+            if self.lease_many is not None:
+                accepted = _with_leases(accepted, self.lease_many(session, _to_forward(accepted), now))
             session.commit()
         return accepted
 
@@ -172,6 +182,21 @@ class _Outcome:
                                         f"rate_limited:{record_id}", self.now))  # fmt: skip
             recipient = (message.channel.value, message.channel_user_id)
         return Accepted(record["conversation_id"], new=True, state=record["state"], recipient=recipient)
+
+
+def _to_forward(accepted: list[Accepted]) -> list[int]:
+    """Conversations with a message stored now that waits for forwarding."""
+    return sorted({a.conversation_id for a in accepted if a.new and a.state == PENDING})
+
+
+def _with_leases(accepted: list[Accepted], leases: dict[int, Lease]) -> list[Accepted]:
+    """Each lease goes with the first message of its conversation stored now (the others of the
+    batch find the drain it starts already running)."""
+    outcome = []
+    for item in accepted:
+        lease = leases.pop(item.conversation_id, None) if item.new and item.state == PENDING else None
+        outcome.append(dataclasses.replace(item, lease=lease) if lease else item)
+    return outcome
 
 
 def _first_of_each(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import Exists, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -62,6 +62,20 @@ class SqlConversationRepository:
         )
         return bool(result.rowcount)
 
+    def acquire_many(
+        self, conversation_ids: Sequence[int], owner: str, until: datetime, now: datetime
+    ) -> list[int]:
+        """Take the lease on each of these conversations that no live process holds; the ids taken."""
+        free = (Conversation.lease_until.is_(None)) | (Conversation.lease_until < now)
+        statement = (
+            update(Conversation)
+            .where(Conversation.id.in_(sorted(conversation_ids)), free)
+            .values(lease_owner=owner, lease_until=until)
+            .returning(Conversation.id)
+            .execution_options(synchronize_session=False)
+        )
+        return list(self.session.scalars(statement))
+
     def release(self, conversation_id: int, owner: str) -> None:
         """Give the lease back."""
         self.session.execute(
@@ -91,19 +105,24 @@ class SqlConversationRepository:
 
     def next_pending_and_handoff(self, conversation_id: int) -> tuple[InboundRecord, bool] | None:
         """The oldest pending message and whether an official has the conversation (one query)."""
-        handoff = exists().where(
-            ConversationHandoff.channel == InboundRecord.channel,
-            ConversationHandoff.channel_user_id == InboundRecord.channel_user_id,
-            ConversationHandoff.active.is_(True),
-        )
         statement = (
-            select(InboundRecord, handoff)
+            select(InboundRecord, _handed_off())
             .where(InboundRecord.conversation_id == conversation_id, InboundRecord.state == PENDING)
             .order_by(InboundRecord.id)
             .limit(1)
         )
         found = self.session.execute(statement).first()
         return None if found is None else (found[0], bool(found[1]))
+
+    def next_pending_of_each(self, conversation_ids: Sequence[int]) -> dict[int, tuple[InboundRecord, bool]]:
+        """``next_pending_and_handoff`` of several conversations in one query."""
+        oldest = (
+            select(func.min(InboundRecord.id))
+            .where(InboundRecord.conversation_id.in_(conversation_ids), InboundRecord.state == PENDING)
+            .group_by(InboundRecord.conversation_id)
+        )
+        statement = select(InboundRecord, _handed_off()).where(InboundRecord.id.in_(oldest))
+        return {row[0].conversation_id: (row[0], bool(row[1])) for row in self.session.execute(statement)}
 
     def has_pending(self, conversation_id: int) -> bool:
         """Tell whether anything of the conversation waits to be processed."""
@@ -221,3 +240,12 @@ class SqlConversationRepository:
     def turn_exists(self, outbox_key: str) -> bool:
         """Tell whether a thread turn already records this outbox row."""
         return bool(self.session.scalar(select(exists().where(ConversationMessage.outbox_key == outbox_key))))
+
+
+def _handed_off() -> Exists:
+    """Whether an official has the inbound message's conversation (an EXISTS on its row)."""
+    return exists().where(
+        ConversationHandoff.channel == InboundRecord.channel,
+        ConversationHandoff.channel_user_id == InboundRecord.channel_user_id,
+        ConversationHandoff.active.is_(True),
+    )

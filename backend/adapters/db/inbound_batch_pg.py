@@ -27,12 +27,16 @@ INBOUND_COLUMNS = (("conversation_id", "integer"), ("channel", "text"), ("channe
 TURN_COLUMNS = (("conversation_id", "integer"), ("direction", "text"), ("author_kind", "text"),
                 ("text", "text"), ("buttons", "text"), ("image_url", "text"), ("outbox_key", "text"),
                 ("inbound_id", "integer"), ("created_at", "timestamptz"))  # fmt: skip
-JSON_COLUMNS = ("details", "buttons")
+JSON_COLUMNS = ("details", "buttons", "payload")
 
 
-def _insert(table: str, columns: Sequence[tuple[str, str]], tail: str = "") -> TextClause:
+def insert_from_arrays(
+    table: str, columns: Sequence[tuple[str, str]], tail: str = "", prefix: str = ""
+) -> TextClause:
+    """INSERT of the rows given as one array parameter per column (named ``prefix`` + column),
+    in array order."""
     names = ", ".join(name for name, _ in columns)
-    arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in columns)
+    arrays = ", ".join(f"CAST(:{prefix}{name} AS {kind}[])" for name, kind in columns)
     values = ", ".join(
         f"CAST(r.{name} AS json)" if name in JSON_COLUMNS else f"r.{name}" for name, _ in columns
     )
@@ -41,8 +45,8 @@ def _insert(table: str, columns: Sequence[tuple[str, str]], tail: str = "") -> T
 
 
 ON_CONFLICT = "ON CONFLICT (channel, message_id) DO NOTHING RETURNING id, channel, message_id"
-INSERT_INBOUND = _insert("inbound_messages", INBOUND_COLUMNS, ON_CONFLICT)
-INSERT_TURNS = _insert("conversation_messages", TURN_COLUMNS)
+INSERT_INBOUND = insert_from_arrays("inbound_messages", INBOUND_COLUMNS, ON_CONFLICT)
+INSERT_TURNS = insert_from_arrays("conversation_messages", TURN_COLUMNS)
 TOUCH = text("UPDATE conversations SET last_message_at = :now WHERE id = ANY(CAST(:ids AS integer[]))")
 TOUCH_REACHABLE = text(
     "UPDATE conversations SET last_message_at = :now, unreachable = false, unreachable_reason = NULL "
@@ -64,13 +68,13 @@ def found(row: Any) -> Found:
 
 def insert_inbound(session: Session, rows: Sequence[dict[str, Any]]) -> dict[Key, int]:
     """Insert inbound rows; the ids of those stored now."""
-    result = session.execute(INSERT_INBOUND, _columns(rows, INBOUND_COLUMNS))
+    result = session.execute(INSERT_INBOUND, columns_of(rows, INBOUND_COLUMNS))
     return {(channel, message_id): row_id for row_id, channel, message_id in result}
 
 
 def insert_turns(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Append thread turns."""
-    session.execute(INSERT_TURNS, _columns(rows, TURN_COLUMNS))
+    session.execute(INSERT_TURNS, columns_of(rows, TURN_COLUMNS))
 
 
 def touch(session: Session, ids: Sequence[int], reachable: Sequence[int], now: Any) -> None:
@@ -81,9 +85,13 @@ def touch(session: Session, ids: Sequence[int], reachable: Sequence[int], now: A
         session.execute(TOUCH_REACHABLE, {"now": now, "ids": list(reachable)})
 
 
-def _columns(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -> dict[str, list[Any]]:
+def columns_of(
+    rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], prefix: str = ""
+) -> dict[str, list[Any]]:
+    """The parameters of ``insert_from_arrays``: one list per column (JSON columns encoded)."""
     arrays: dict[str, list[Any]] = {}
     for name, _ in columns:
         values = [row.get(name) for row in rows]
-        arrays[name] = [json.dumps(v, ensure_ascii=False) for v in values] if name in JSON_COLUMNS else values
+        encoded = [json.dumps(v, ensure_ascii=False) for v in values] if name in JSON_COLUMNS else values
+        arrays[prefix + name] = encoded
     return arrays

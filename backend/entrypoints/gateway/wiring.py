@@ -43,13 +43,12 @@ class Gateway:
     writer: GroupCommit[InboundMessage, Accepted] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.writer = GroupCommit(self.inbound.accept_many)
+        self.writer = GroupCommit(self.inbound.accept_many, committed=self.after_accept)
 
     async def receive(self, message: InboundMessage) -> Accepted:
-        """Store the message (committed, shared with concurrent ones) then start forwarding it."""
-        accepted = await self.writer.submit(message)
-        self.after_accept(accepted)
-        return accepted
+        """Store the message (committed, shared with concurrent ones); its forwarding starts
+        right after the COMMIT."""
+        return await self.writer.submit(message)
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:
         """Run a coroutine in the background; errors are logged, never lost silently."""
@@ -67,7 +66,7 @@ class Gateway:
         if accepted.recipient is not None:
             self.spawn(self.delivery.deliver_to(*accepted.recipient))
         if accepted.new and accepted.state == "pending":
-            self.spawn(self.processor.process(accepted.conversation_id))
+            self.spawn(self.processor.process(accepted.conversation_id, accepted.lease))
 
     async def start(self) -> None:
         """Open channel connections."""
@@ -107,5 +106,5 @@ def build_gateway(container: Container) -> Gateway:
         ack_timeout=settings.rasa_ack_timeout,
         lease=timedelta(seconds=settings.rasa_timeout + 60),
     )  # fmt: skip
-    inbound = InboundService(container.session_factory, limiter, container.clock)
+    inbound = InboundService(container.session_factory, limiter, container.clock, processor.store.lease_many)
     return Gateway(container, senders, fanout, limiter, rasa, inbound, delivery, processor)

@@ -58,3 +58,18 @@ def test_a_writer_survives_a_new_event_loop() -> None:
 
     assert asyncio.run(writer.submit(1)) == 10
     assert asyncio.run(writer.submit(2)) == 20
+
+
+async def test_each_committed_result_is_handed_on_even_when_its_caller_went_away() -> None:
+    store, handed = Store(), []
+    writer = GroupCommit(store.write_many, committed=handed.append)
+
+    kept = asyncio.ensure_future(writer.submit(1))
+    gone = asyncio.ensure_future(writer.submit(2))
+    await asyncio.sleep(0)  # both are queued for the write
+    gone.cancel()  # the client disconnected before its answer
+    failed = await asyncio.gather(writer.submit(-1), return_exceptions=True)
+
+    assert await kept == 10 and gone.cancelled()
+    assert sorted(handed) == [10, 20]  # the cancelled item's result too; the failed one has none
+    assert isinstance(failed[0], ValueError)
