@@ -64,6 +64,26 @@ def bench_database() -> Iterator[str]:
         _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+def kept_database(name: str) -> str:
+    """A database `name` that outlives the run (created, migrated and loaded if new); its URL."""
+    url = make_url(server_url()).set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(libpq(server_url()), autocommit=True, connect_timeout=5) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    if not exists:
+        _admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    upgrade(url)
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        ReferenceLoader(ROOT / "reference").load(session)
+    engine.dispose()
+    return url
+
+
+def drop_database(name: str) -> None:
+    """Drop a kept database."""
+    _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
 def connect(url: str) -> psycopg.Connection[Any]:
     """A plain autocommit psycopg connection to the bench database."""
     return psycopg.connect(libpq(url), autocommit=True)

@@ -71,11 +71,15 @@ def list_cases(url: str) -> list[ListCase]:
 
 
 def stats_cases(url: str) -> list[tuple[str, StatsQuery, str]]:
-    """The dashboard's default (60 days), a year by month, and one department."""
+    """The dashboard's default (60 days), a year by month, one department, and one area (the
+    busiest unit) over 60 days and a year."""
     today = _today()
     with connect(url) as db:
         department = db.execute(
             "SELECT department_code FROM tickets GROUP BY 1 ORDER BY count(*) DESC"
+        ).fetchone()
+        unit = db.execute(
+            "SELECT unit_code FROM tickets WHERE unit_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC"
         ).fetchone()
     start60, start365 = today - timedelta(days=59), today - timedelta(days=364)
     return [
@@ -84,6 +88,9 @@ def stats_cases(url: str) -> list[tuple[str, StatsQuery, str]]:
          f"from={start365.isoformat()}&to={today.isoformat()}&bucket=month"),
         ("one department, 60 days", StatsQuery(start60, today, department=department[0]),
          f"department={department[0]}"),
+        ("one area, 60 days", StatsQuery(start60, today, unit=unit[0]), f"unit={unit[0]}"),
+        ("one area, one year by month", StatsQuery(start365, today, unit=unit[0], bucket="month"),
+         f"from={start365.isoformat()}&to={today.isoformat()}&unit={unit[0]}&bucket=month"),
     ]  # fmt: skip
 
 
@@ -150,7 +157,7 @@ def measure_steady(url: str, seconds: float) -> list[list[Any]]:
 
 def measure_pages(url: str, iterations: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """Inbox pages; dashboard pages with the cache off (cold) and on (warm, 60 s)."""
-    _create_dispatcher(url)
+    create_dispatcher(url)
     cases = list_cases(url)
     inbox = [("/console " + c.name, "/console?" + c.query) for c in cases[:3] + cases[6:7]]
     dashboard = [
@@ -161,7 +168,7 @@ def measure_pages(url: str, iterations: int) -> tuple[dict[str, Any], dict[str, 
     return {k: cold[k] for k, _ in inbox}, {k: cold[k] for k, _ in dashboard}, warm
 
 
-def _create_dispatcher(url: str) -> None:
+def create_dispatcher(url: str) -> None:
     engine = make_engine(url)
     try:
         users = UserService(make_session_factory(engine))

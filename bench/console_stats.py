@@ -11,7 +11,7 @@ import sys
 import time
 import types
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from backend_env import ROOT, connect, sample, summary_ms
@@ -44,11 +44,11 @@ def _module_at(commit: str, path: str, name: str, injected: dict[str, Any]) -> t
     return module
 
 
-def previous_statistics() -> type:
-    """The Statistics class as it was at PREVIOUS (git show; no copy kept in the tree)."""
-    old_sql = _module_at(PREVIOUS, "backend/services/stats_sql.py", "bench_prev_stats_sql", {})
-    path = "backend/services/statistics.py"
-    return _module_at(PREVIOUS, path, "bench_prev_statistics", {"stats_sql": old_sql}).Statistics  # type: ignore[no-any-return]
+def previous_statistics(commit: str = PREVIOUS) -> type:
+    """The Statistics class as it was at `commit` (git show; no copy kept in the tree)."""
+    old_sql = _module_at(commit, "backend/services/stats_sql.py", f"bench_{commit[:7]}_stats_sql", {})
+    path, name = "backend/services/statistics.py", f"bench_{commit[:7]}_statistics"
+    return _module_at(commit, path, name, {"stats_sql": old_sql}).Statistics  # type: ignore[no-any-return]
 
 
 @contextmanager
@@ -72,14 +72,20 @@ def _timed(
     return summary_ms(sample(lambda: compute(DISPATCHER, query), runs, budget, warmup=1))
 
 
-def measure(url: str, cases: list[tuple[str, StatsQuery, str]], runs: int, budget: float) -> dict[str, Any]:
-    """Per case: previous, cold and warm figures of the statistics service (ms)."""
+Cases = list[tuple[str, StatsQuery, str]]
+
+
+def measure(
+    url: str, cases: Cases, runs: int, budget: float, previous_commit: str = PREVIOUS
+) -> dict[str, Any]:
+    """Per case: previous (the code at `previous_commit`; at PREVIOUS without the covering index it
+    did not have), cold and warm figures of the statistics service (ms)."""
     engine = make_engine(url)
     factory = make_session_factory(engine)
     results: dict[str, dict[str, Any]] = {name: {} for name, _, _ in cases}
     try:
-        with without_stats_index(url):
-            previous = previous_statistics()(factory, utcnow)
+        with without_stats_index(url) if previous_commit == PREVIOUS else nullcontext():
+            previous = previous_statistics(previous_commit)(factory, utcnow)
             for name, query, _ in cases:
                 results[name]["previous"] = _timed(previous.compute, query, runs, budget)
         current = Statistics(factory, utcnow)

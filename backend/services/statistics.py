@@ -77,7 +77,7 @@ def figures_from_tickets(session: Session, query: StatsQuery, now: datetime) -> 
 
 def figures_from_rollups(session: Session, query: StatsQuery, now: datetime) -> dict[str, Any]:
     """The figures from the daily rollups (PostgreSQL), read in one snapshot; medians exact."""
-    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    stats_rollup.snapshot(session)
     period = query.period()
     found = stats_rollup.grouped(stats_rollup.tallies(session, period, now))
     groups = {key: {code: _metrics(t) for code, t in tallies.items()} for key, tallies in found.items()}

@@ -28,7 +28,9 @@ FIGURES = [
     *(f"resolved_b{i:03d}" for i in range(BUCKETS)),
 ]  # fmt: skip
 OPEN_SQL = "(" + ", ".join(f"'{status}'" for status in OPEN) + ")"  # literal: matches the partial index
-MORE_MEMORY = text("SET LOCAL work_mem = '32MB'")  # the band's rows are sorted in memory
+# Small reads: no parallel workers (their start-up costs more than they save on two busy cores);
+# the median bands are sorted in memory.
+READ_SETTINGS = "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL work_mem = '32MB'"
 GROUPINGS = ("category_code", "unit_code", "department_code")
 
 
@@ -73,6 +75,12 @@ def _unit(code: str) -> str | None:
     return code or None  # the rollups keep unlocated tickets under ''
 
 
+def snapshot(session: Session) -> None:
+    """Start the session's reads: one REPEATABLE READ snapshot, READ_SETTINGS."""
+    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    session.execute(text(READ_SETTINGS))
+
+
 def tallies(session: Session, period: Period, now: datetime) -> dict[str | None, dict[Any, Tally]]:
     """Per grouping (None: totals under 'all'; else a column of GROUPINGS) the tallies of its groups."""
     keys = ", ".join(GROUPINGS)
@@ -105,13 +113,14 @@ def _code(key: Any) -> str:
     return "" if key in (None, "all") else str(key)  # as the median query's key columns give it
 
 
-def _band_join(grouping: str) -> str:
-    match = "" if grouping == "all" else f" AND p.key = b.{grouping}"
-    on = f"p.grouping = '{grouping}'{match} AND p.bucket = b.bucket"
-    return f"SELECT p.pair, b.hours FROM band b JOIN pairs p ON {on}"
-
-
-MATCHED = " UNION ALL ".join(_band_join(grouping) for grouping in ("all", *GROUPINGS))
+def _band(grouping: str) -> str:
+    """The resolution times of the grouping's pairs: its buckets only, through the bucket index."""
+    key = "" if grouping == "all" else f" AND p.key = coalesce(t.{grouping}, '')"
+    return (
+        f"SELECT p.pair, t.resolution_hours AS hours FROM tickets t JOIN pairs p"
+        f" ON p.grouping = '{grouping}' AND p.bucket = t.resolution_bucket{key}"
+        f" WHERE {{where}} AND t.resolution_bucket = ANY(CAST(:buckets_{grouping} AS smallint[]))"
+    )
 
 
 def _add_medians(session: Session, period: Period, found: dict[str | None, dict[Any, Tally]]) -> None:
@@ -130,7 +139,9 @@ def _add_medians(session: Session, period: Period, found: dict[str | None, dict[
         params.update({f"g{i}": grouping, f"k{i}": code, f"b{i}": bucket})
     params.update({f"w{i}": pair for i, (pair, _) in enumerate(wanted)})
     params.update({f"p{i}": position for i, (_, position) in enumerate(wanted)})
-    params["buckets"] = sorted({bucket for _, _, bucket in pairs})
+    for grouping in {grouping for grouping, _, _ in pairs}:
+        params[f"buckets_{grouping}"] = sorted({b for g, _, b in pairs if g == grouping})
+    bands = " UNION ALL ".join(_band(g).format(where=where) for g in sorted({g for g, _, _ in pairs}))
     statement = text(
         "WITH pairs(pair, grouping, key, bucket) AS (VALUES "
         + ", ".join(
@@ -139,16 +150,11 @@ def _add_medians(session: Session, period: Period, found: dict[str | None, dict[
         )
         + "), wanted(pair, position) AS (VALUES "
         + ", ".join(f"(CAST(:w{i} AS int), CAST(:p{i} AS bigint))" for i in range(len(wanted)))
-        + "), band AS MATERIALIZED (SELECT resolution_bucket AS bucket, resolution_hours AS hours,"
-        "  category_code,"
-        f"  coalesce(unit_code, '') AS unit_code, department_code FROM tickets"
-        f"  WHERE {where} AND resolution_bucket = ANY(CAST(:buckets AS smallint[])))"
-        f", matched AS ({MATCHED})"
+        + f"), matched AS ({bands})"
         " SELECT r.pair, r.position, r.hours FROM (SELECT pair, hours,"
         "  row_number() OVER (PARTITION BY pair ORDER BY hours) AS position FROM matched) r"
         " JOIN wanted USING (pair, position)"
     )
-    session.execute(MORE_MEMORY)
     hours = {(int(pair), int(position)): float(h) for pair, position, h in session.execute(statement, params)}
     for grouping, groups in found.items():
         for key, tally in groups.items():
