@@ -3,6 +3,8 @@
 from pathlib import Path
 
 DIET = "DIETClassifier"
+# Trainable entity extractors besides DIET: left out of a run without entities.
+ENTITY_TAGGERS = {"CRFEntityExtractor"}
 DIET_DEFAULT_EPOCHS = 300  # Rasa 3.6's default when a config does not say
 
 
@@ -22,8 +24,11 @@ def diet_epochs(path: Path) -> int | None:
 def write_effective(
     src: Path, dest: Path, epochs: int | None = None, entities: bool | None = None, drop: str | None = None
 ) -> Path:
-    """Copy a config, setting DIET epochs and entity recognition when given; returns dest.
+    """Copy a config, setting DIET epochs when given; returns dest.
 
+    `entities=False` turns DIET's entity recognition off and leaves out other trainable entity
+    taggers (CRFEntityExtractor); `entities=True` makes sure entities are learnt: DIET's entity
+    recognition is turned on unless another tagger in the pipeline does that job.
     `drop` removes every pipeline component whose name contains it (case-insensitive): an ablation.
     """
     from rasa.shared.utils.io import write_yaml
@@ -34,15 +39,22 @@ def write_effective(
         if len(kept) == len(config["pipeline"]):
             raise ValueError(f"no component of {src} matches {drop!r}")
         config["pipeline"] = kept
+    if entities is False:
+        config["pipeline"] = [c for c in config["pipeline"] if _short_name(c) not in ENTITY_TAGGERS]
+    other_tagger = any(_short_name(c) in ENTITY_TAGGERS for c in config.get("pipeline", []))
     for component in config.get("pipeline", []):
         if _is_diet(component) and epochs is not None:
             component["epochs"] = epochs
-        if _is_diet(component) and entities is not None:
+        if _is_diet(component) and entities is not None and not (entities and other_tagger):
             component["entity_recognition"] = entities
     dest.parent.mkdir(parents=True, exist_ok=True)
     write_yaml(config, dest)
     return dest
 
 
+def _short_name(component: dict) -> str:
+    return str(component.get("name", "")).split(".")[-1]
+
+
 def _is_diet(component: dict) -> bool:
-    return str(component.get("name", "")).split(".")[-1] == DIET
+    return _short_name(component) == DIET

@@ -137,3 +137,36 @@ def test_rasa_configs_drop_the_fallback_unless_asked(tmp_path: Path, flags, has_
     systems = phoatis.systems_for(args, tmp_path, epochs=1, entities=False)
     for system in (s for s in systems if s.kind == "rasa"):
         assert ("FallbackClassifier" in system.config.read_text(encoding="utf-8")) == has_fallback
+
+
+CRF_PIPELINE = """
+pipeline:
+  - name: WhitespaceTokenizer
+  - name: CountVectorsFeaturizer
+  - name: DIETClassifier
+    epochs: 60
+    entity_recognition: false
+  - name: CRFEntityExtractor
+"""
+
+
+@pytest.mark.parametrize(("entities", "has_crf", "diet_entities"), [(False, False, False), (True, True, False)])
+def test_a_separate_entity_tagger_keeps_diet_to_intents(tmp_path: Path, entities, has_crf, diet_entities) -> None:
+    from _rasa_config import read_config, write_effective
+
+    src = tmp_path / "crf.yml"
+    src.write_text(CRF_PIPELINE, encoding="utf-8")
+    pipeline = read_config(write_effective(src, tmp_path / "out.yml", epochs=3, entities=entities))["pipeline"]
+    names = [c["name"] for c in pipeline]
+    diet = pipeline[names.index("DIETClassifier")]
+    assert ("CRFEntityExtractor" in names) == has_crf
+    assert diet["entity_recognition"] is diet_entities and diet["epochs"] == 3
+
+
+def test_without_a_separate_tagger_diet_learns_the_slots(tmp_path: Path) -> None:
+    from _rasa_config import read_config, write_effective
+
+    src = tmp_path / "diet.yml"
+    src.write_text(CRF_PIPELINE.replace("  - name: CRFEntityExtractor\n", ""), encoding="utf-8")
+    pipeline = read_config(write_effective(src, tmp_path / "out.yml", entities=True))["pipeline"]
+    assert pipeline[-1]["entity_recognition"] is True

@@ -62,4 +62,38 @@ def test_extractor_turns_a_code_mistaken_for_another_entity_into_a_ticket_id():
     message = Message({"text": text, "entities": [wrong]})
     extractor.process([message])
     [entity] = message.get("entities")
-    assert entity["entity"] == "ticket_id" and text[entity["start"] : entity["end"]] == "mã 000123"
+    assert entity["entity"] == "ticket_id" and text[entity["start"] : entity["end"]] == "000123"
+
+
+def _extract(text: str, intent: str, entities: list[dict] | None = None) -> list[str]:
+    extractor = TicketCodeExtractor(TicketCodeExtractor.get_default_config())
+    message = Message({"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []})
+    extractor.process([message])
+    return [f"{e['entity']}:{text[e['start'] : e['end']]}" for e in message.get("entities")]
+
+
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("phản ánh số 451 đến đâu rồi", "451"),
+        ("phan anh so 88 den dau roi", "88"),
+        ("cho hoi ma so 000505 xu ly chua", "000505"),
+        ("ad ơi mã #731 xong chưa z", "#731"),
+        ("phiếu 1203 của tôi sao rồi", "1203"),
+    ],
+)
+def test_a_number_in_a_status_question_is_the_ticket(text, span):
+    assert _extract(text, "ask_status") == [f"ticket_id:{span}"]
+
+
+def test_a_house_number_in_a_report_is_not_a_ticket():
+    text = "rác đổ trước số 12 Phan Chu Trinh"
+    location = {"entity": "location", "start": text.index("số"), "end": len(text), "value": "số 12 Phan Chu Trinh"}
+    assert _extract(text, "report_environment", [location]) == ["location:số 12 Phan Chu Trinh"]
+
+
+def test_a_partial_ticket_span_from_the_model_is_replaced_by_the_whole_code():
+    text = "phản ánh PA-2026-000812 sao rồi"
+    start = text.index("PA")
+    partial = {"entity": "ticket_id", "start": start, "end": start + 7, "value": "PA-2026"}
+    assert _extract(text, "ask_status", [partial]) == ["ticket_id:PA-2026-000812"]
