@@ -47,30 +47,9 @@ def _admin(statement: sql.Composable) -> None:
         admin.execute(statement)
 
 
-@contextmanager
-def bench_database() -> Iterator[str]:
-    """A fresh database `ioc_bench_<random>`, migrated and loaded with the reference data; dropped after."""
-    name = f"ioc_bench_{uuid.uuid4().hex[:10]}"
-    _admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+def _prepared(name: str) -> str:
+    """Migrate the database `name` and load the reference data; its URL."""
     url = make_url(server_url()).set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
-        engine = make_engine(url)
-        with make_session_factory(engine)() as session:
-            ReferenceLoader(ROOT / "reference").load(session)
-        engine.dispose()
-        yield url
-    finally:
-        _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-def kept_database(name: str) -> str:
-    """A database `name` that outlives the run (created, migrated and loaded if new); its URL."""
-    url = make_url(server_url()).set(database=name).render_as_string(hide_password=False)
-    with psycopg.connect(libpq(server_url()), autocommit=True, connect_timeout=5) as admin:
-        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-    if not exists:
-        _admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     upgrade(url)
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
@@ -79,8 +58,28 @@ def kept_database(name: str) -> str:
     return url
 
 
+@contextmanager
+def bench_database() -> Iterator[str]:
+    """A fresh database `ioc_bench_<random>`, migrated and loaded with the reference data; dropped after."""
+    name = f"ioc_bench_{uuid.uuid4().hex[:10]}"
+    _admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield _prepared(name)
+    finally:
+        drop_database(name)
+
+
+def kept_database(name: str) -> str:
+    """A database `name` that outlives the run (created if new, migrated, reference data); its URL."""
+    with psycopg.connect(libpq(server_url()), autocommit=True, connect_timeout=5) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    if not exists:
+        _admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return _prepared(name)
+
+
 def drop_database(name: str) -> None:
-    """Drop a kept database."""
+    """Drop a bench database."""
     _admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
