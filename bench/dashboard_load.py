@@ -3,24 +3,28 @@ run apart (seed while others work; time on a quiet machine):
 
     .venv/bin/python bench/dashboard_load.py seed NAME --scale 1m   # create NAME, generate tickets
     .venv/bin/python bench/dashboard_load.py measure NAME           # time it (prints the tables)
+    .venv/bin/python bench/dashboard_load.py writes NAME            # what the rollup triggers cost
     .venv/bin/python bench/dashboard_load.py drop NAME
 
 `measure` times, for each dashboard case of console_queries (default 60 days, a year by month, one
 department, one area over 60 days and over a year): the statistics service as it was at BEFORE
 (four passes over the covering index, the cold path before the rollups) next to today's (the
 rollups, cold) and a cache hit (warm); then /console/dashboard over HTTP with the cache off (cold)
-and on (warm). The load average is printed before and after.
+and on (warm). The load average is printed before and after. `writes` times single-ticket writes,
+each its own statement (insert a copy of an existing ticket, then resolve and rate it; all rolled
+back at the end, so commits are not timed), with the rollup triggers enabled and then disabled.
 """
 
 from __future__ import annotations
 
 import argparse
 import subprocess
+import time
 from typing import Any
 
 import console_queries
 import console_stats
-from backend_env import ROOT, connect, drop_database, kept_database, load_average, note, table
+from backend_env import ROOT, connect, drop_database, kept_database, load_average, note, summary_ms, table
 from console_data import generate
 
 BEFORE = "367e058a2d39f30de0386b05b127ff8961660bcd"  # the cold path before the rollups (console_0006)
@@ -54,6 +58,50 @@ def measure(name: str, runs: int) -> None:
     note(f"load average after: {load_average()}")
 
 
+COPY = """
+INSERT INTO tickets (code, status, category_code, description, unit_code, town_code, department_code,
+  routing_match, citizen_channel, citizen_user_id, due_at, created_at, updated_at)
+SELECT 'W-' || %(n)s, 'assigned', category_code, description, unit_code, town_code, department_code,
+  routing_match, citizen_channel, citizen_user_id, now() + interval '3 days', now(), now()
+FROM tickets WHERE id = %(n)s
+"""
+RESOLVE = "UPDATE tickets SET status = 'resolved', resolved_at = now(), rating_score = 4 WHERE code = %(c)s"
+ROLLUP_TRIGGERS = ("insert", "update", "delete")
+
+
+def writes(name: str, count: int = 300) -> None:
+    """ms per single-ticket insert and update with the rollup triggers on and off."""
+    url = kept_database(name)
+    rows = []
+    with connect(url) as db:
+        note(f"load average before: {load_average()}")
+        for enabled in (True, False):
+            verb = "ENABLE" if enabled else "DISABLE"
+            for event in ROLLUP_TRIGGERS:
+                db.execute(f"ALTER TABLE tickets {verb} TRIGGER tickets_daily_figures_{event}")
+            found, _ = {}, db.execute("BEGIN")
+            for label, statement in (("insert", COPY), ("resolve", RESOLVE)):
+                found[label] = summary_ms([_timed(db, statement, n) for n in range(1, count + 1)])
+            db.execute("ROLLBACK")
+            state = "on" if enabled else "off"
+            rows += [[f"{label}, triggers {state}", f["p50"], f["p95"], f["mean"], f["n"]]
+                     for label, f in found.items()]  # fmt: skip
+        for event in ROLLUP_TRIGGERS:
+            db.execute(f"ALTER TABLE tickets ENABLE TRIGGER tickets_daily_figures_{event}")
+        note(f"load average after: {load_average()}")
+    table(
+        f"Single-ticket writes on {name} (ms per statement, in one transaction, rolled back)",
+        ["write", "p50", "p95", "mean", "runs"],
+        rows,
+    )
+
+
+def _timed(db: Any, statement: str, n: int) -> float:
+    start = time.perf_counter()
+    db.execute(statement, {"n": n, "c": f"W-{n}"})
+    return time.perf_counter() - start
+
+
 def _print_pages(total: int, cold: dict[str, Any], warm: dict[str, Any]) -> None:
     rows = [[name, f["p50"], f["p95"], warm[name]["p50"], warm[name]["p95"], f"{f['n']}/{warm[name]['n']}"]
             for name, f in cold.items()]  # fmt: skip
@@ -64,7 +112,7 @@ def _print_pages(total: int, cold: dict[str, Any], warm: dict[str, Any]) -> None
 def main() -> None:
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=raw)
-    parser.add_argument("action", choices=("seed", "measure", "drop"))
+    parser.add_argument("action", choices=("seed", "measure", "writes", "drop"))
     parser.add_argument("name", help="database name on the DATABASE_URL server (127.0.0.1 only)")
     parser.add_argument("--scale", choices=tuple(SCALES), default="100k", help="seed: how many tickets")
     parser.add_argument("--runs", type=int, default=30, help="measure: runs per case")
@@ -73,6 +121,8 @@ def main() -> None:
         seed(args.name, SCALES[args.scale])
     elif args.action == "measure":
         measure(args.name, args.runs)
+    elif args.action == "writes":
+        writes(args.name)
     else:
         drop_database(args.name)
 
