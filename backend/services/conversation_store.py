@@ -17,6 +17,7 @@ from backend.adapters.db.bot_replies_pg import write_replies
 from backend.adapters.db.delivery_repository import PENDING, SENDING, SqlDeliveryRepository
 from backend.adapters.db.gateway_models import ConversationMessage, InboundRecord
 from backend.adapters.db.gateway_repository import SqlConversationRepository
+from backend.adapters.db.inbound_batch import SqlInboundBatch
 from backend.adapters.db.models import OutboxMessage, Ticket, TicketMessage
 from backend.adapters.rasa_client import BotReply
 from backend.services.delivery import Claimed
@@ -80,10 +81,11 @@ class ConversationStore:
     def lease_many(self, session: Session, conversation_ids: list[int], now: datetime) -> dict[int, Lease]:
         """Inside the caller's transaction (the inbound batch), take the lease on each of these
         conversations that no live process holds, and read each one's next message."""
-        repo = SqlConversationRepository(session)
+        if not conversation_ids:
+            return {}
         owner = uuid.uuid4().hex[:16]
-        taken = repo.acquire_many(conversation_ids, owner, now + self.lease, now) if conversation_ids else []
-        found = repo.next_pending_of_each(taken) if taken else {}
+        taken, found = SqlInboundBatch(session).lease(conversation_ids, owner, now + self.lease, now)
+        repo = SqlConversationRepository(session)
         for conversation_id in set(taken) - set(found):  # nothing pending after all
             repo.release(conversation_id, owner)
         return {cid: Lease(owner, _pending(repo, *found[cid])) for cid in taken if cid in found}

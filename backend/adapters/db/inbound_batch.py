@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from backend.adapters.db import inbound_batch_pg as pg
 from backend.adapters.db.gateway_models import Conversation, ConversationMessage, InboundRecord
+from backend.adapters.db.gateway_repository import SqlConversationRepository
 from backend.adapters.db.inbound_batch_pg import Key
 
 TOUCH_EVERY = timedelta(minutes=1)
@@ -80,6 +81,17 @@ class SqlInboundBatch:
         if rows:
             values = {"last_message_at": now, "unreachable": False, "unreachable_reason": None}
             self.session.execute(statement.values(**values), rows)
+
+    def lease(
+        self, conversation_ids: Sequence[int], owner: str, until: datetime, now: datetime
+    ) -> tuple[list[int], dict[int, tuple[InboundRecord, bool]]]:
+        """Take the forwarder's lease on each of these conversations that no live process holds;
+        the ids taken, and the oldest pending message of each (with its hand-off state)."""
+        if self.dialect == "postgresql":
+            return pg.lease(self.session, conversation_ids, owner, until, now)
+        repo = SqlConversationRepository(self.session)
+        taken = repo.acquire_many(conversation_ids, owner, until, now)
+        return taken, repo.next_pending_of_each(taken) if taken else {}
 
     def add_turns(self, rows: Sequence[dict[str, Any]]) -> None:
         """Append citizen turns to their threads."""

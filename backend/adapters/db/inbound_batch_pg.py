@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
+from backend.adapters.db.gateway_models import InboundRecord
+
 Key = tuple[str, str]  # (channel, channel user id) or (channel, message id)
 Found = tuple[int, str | None, datetime, bool]  # id, display name, last message at, unreachable
 FIND = text(
@@ -47,6 +49,15 @@ def insert_from_arrays(
 ON_CONFLICT = "ON CONFLICT (channel, message_id) DO NOTHING RETURNING id, channel, message_id"
 INSERT_INBOUND = insert_from_arrays("inbound_messages", INBOUND_COLUMNS, ON_CONFLICT)
 INSERT_TURNS = insert_from_arrays("conversation_messages", TURN_COLUMNS)
+LEASE = text(
+    "WITH taken AS (UPDATE conversations SET lease_owner = :owner, lease_until = :until"
+    " WHERE id = ANY(CAST(:ids AS integer[])) AND (lease_until IS NULL OR lease_until < :now) RETURNING id)"
+    " SELECT taken.id AS leased, i.*, EXISTS (SELECT 1 FROM conversation_handoffs AS h"
+    " WHERE h.channel = i.channel AND h.channel_user_id = i.channel_user_id AND h.active) AS handed_off"
+    " FROM taken LEFT JOIN LATERAL (SELECT * FROM inbound_messages AS m WHERE m.conversation_id = taken.id"
+    " AND m.state = 'pending' ORDER BY m.id LIMIT 1) AS i ON true"
+)
+INBOUND_FIELDS = tuple(column.key for column in InboundRecord.__table__.columns)
 TOUCH = text("UPDATE conversations SET last_message_at = :now WHERE id = ANY(CAST(:ids AS integer[]))")
 TOUCH_REACHABLE = text(
     "UPDATE conversations SET last_message_at = :now, unreachable = false, unreachable_reason = NULL "
@@ -75,6 +86,21 @@ def insert_inbound(session: Session, rows: Sequence[dict[str, Any]]) -> dict[Key
 def insert_turns(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Append thread turns."""
     session.execute(INSERT_TURNS, columns_of(rows, TURN_COLUMNS))
+
+
+def lease(
+    session: Session, ids: Sequence[int], owner: str, until: datetime, now: datetime
+) -> tuple[list[int], dict[int, tuple[InboundRecord, bool]]]:
+    """Take the lease on each of these conversations that no live process holds, and read each
+    one's oldest pending message with its hand-off state, in one statement."""
+    rows = session.execute(LEASE, {"ids": list(ids), "owner": owner, "until": until, "now": now}).mappings()
+    taken, found = [], {}
+    for row in rows:
+        taken.append(row["leased"])
+        if row["id"] is not None:
+            record = InboundRecord(**{name: row[name] for name in INBOUND_FIELDS})
+            found[row["leased"]] = (record, bool(row["handed_off"]))
+    return taken, found
 
 
 def touch(session: Session, ids: Sequence[int], reachable: Sequence[int], now: Any) -> None:
