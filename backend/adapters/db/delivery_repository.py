@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, aliased
 
+from backend.adapters.db import outbox_queue_pg
 from backend.adapters.db.base import utcnow
 from backend.adapters.db.gateway_models import DeliveryReceipt
 from backend.adapters.db.models import OutboxMessage
@@ -103,6 +104,8 @@ class SqlDeliveryRepository:
         """Lease every unsettled row to one citizen, in order, if all are pending and none is
         locked by another transaction; None otherwise (one is being sent or waits for a retry).
         The leases are written when the session flushes."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            return outbox_queue_pg.claim_queue(self.session, channel, user_id, now + lease)
         every = aliased(OutboxMessage)
         total = (
             select(func.count())
@@ -118,8 +121,6 @@ class SqlDeliveryRepository:
             )
             .order_by(OutboxMessage.id)
         )
-        if self.session.get_bind().dialect.name == "postgresql":
-            statement = statement.with_for_update(skip_locked=True, of=OutboxMessage)
         found = self.session.execute(statement).all()
         rows = [row for row, _ in found]
         if any(row.state != PENDING for row in rows) or (found and found[0][1] != len(rows)):
