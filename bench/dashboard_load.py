@@ -10,10 +10,10 @@ run apart (seed while others work; time on a quiet machine):
 department, one area over 60 days and over a year) and for two years (every generated ticket): the
 statistics service as it was at BEFORE (four passes over the covering index, the cold path before
 the rollups) next to today's (the rollups, cold) and a cache hit (warm); then /console/dashboard
-over HTTP with the cache off (cold) and on (warm). The load average is printed before and after.
-`writes` times single-ticket writes, each its own statement (insert a copy of an existing ticket,
-then resolve and rate it; all rolled back at the end, so commits are not timed), with the rollup
-triggers enabled and then disabled.
+over HTTP with the cache off (cold) and on (warm); one refresh-ahead round. The load average is
+printed before and after. `writes` times single-ticket writes, each its own statement (insert a
+copy of an existing ticket, then resolve and rate it; all rolled back at the end, so commits are
+not timed), with the rollup triggers enabled and then disabled.
 """
 
 from __future__ import annotations
@@ -66,6 +66,10 @@ def measure(name: str, runs: int) -> None:
     cold = console_queries.measure_http(url, runs, 0, pages)
     warm = console_queries.measure_http(url, runs, 60, pages)
     _print_pages(total, cold, warm)
+    views, round_ms = console_stats.refresh_round(url, 10, console_queries.BUDGET_S)
+    row = ["round", round_ms["p50"], round_ms["p95"], round_ms["n"]]
+    title = f"One refresh-ahead round at {total:,} tickets (ms; {views} views)"
+    table(title, ["refresh_once", "p50", "p95", "runs"], [row])
     note(f"load average after: {load_average()}")
 
 
