@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         prewarmer = build_prewarmer(container) if in_process else None
         async with gateway_running(app), console_running(app), refreshing(prewarmer):
+            gc.freeze()  # start-up objects stay: a full collection scans only newer ones (~90 ms → less)
             yield
         container.engine.dispose()
 
