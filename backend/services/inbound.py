@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from backend.services.conversation_store import Lease
 
 RATE_LIMITED = "rate_limited"
+Key = tuple[str, str]  # (channel, message id)
 LeaseMany = Callable[[Session, list[int], datetime], dict[int, "Lease"]]
 
 
@@ -105,8 +106,9 @@ class InboundService:
             conversations = batch.conversations(names, now)
             records = [self._record(conversations[(m.channel.value, m.channel_user_id)], m, verdict, now)
                        for m, verdict in zip(messages, verdicts, strict=True)]  # fmt: skip
-            stored = batch.insert_inbound(_first_of_each(records))
-            accepted = _Outcome(session, batch, now).settle(messages, records, verdicts, stored)
+            outcome = _Outcome(session, batch, now)
+            stored = batch.insert_inbound(_first_of_each(records), outcome.turns(messages, records))
+            accepted = outcome.settle(messages, records, verdicts, stored)
             if self.lease_many is not None:
                 accepted = _with_leases(accepted, self.lease_many(session, _to_forward(accepted), now))
             session.commit()
@@ -136,7 +138,8 @@ class InboundService:
 
 
 class _Outcome:
-    """The writes that follow the inbound insert: thread turns, conversations, notices."""
+    """The thread turns stored with the inbound rows, and the writes that follow: conversations,
+    notices."""
 
     def __init__(self, session: Session, batch: SqlInboundBatch, now: datetime) -> None:
         self.session, self.batch, self.now = session, batch, now
@@ -144,8 +147,8 @@ class _Outcome:
 
     def settle(self, messages: Sequence[InboundMessage], records: list[dict[str, Any]],
                verdicts: list[str], stored: dict[tuple[str, str], int]) -> list[Accepted]:  # fmt: skip
-        """Turns and conversation updates for the messages stored now; what each request gets."""
-        accepted, turns, seen = [], [], set()
+        """Conversation updates for the messages stored now; what each request gets."""
+        accepted, seen = [], set()
         for message, record, verdict in zip(messages, records, verdicts, strict=True):
             key = (record["channel"], record["message_id"])
             record_id = stored.get(key) if key not in seen else None
@@ -153,16 +156,26 @@ class _Outcome:
             if record_id is None:
                 accepted.append(Accepted(record["conversation_id"], new=False))
                 continue
-            turns.append(self._turn(message, record, record_id))
             accepted.append(self._accepted(message, record, record_id, verdict))
-        self.batch.add_turns(turns)
         fresh = [a.conversation_id for a in accepted if a.new]
         reachable = [a.conversation_id for a, m in zip(accepted, messages, strict=True)
                      if a.new and m.kind is not MessageKind.UNFOLLOW]  # fmt: skip
         self.batch.touch(fresh, reachable, self.now)
         return accepted
 
-    def _turn(self, message: InboundMessage, record: dict[str, Any], record_id: int) -> dict[str, Any]:
+    def turns(
+        self, messages: Sequence[InboundMessage], records: list[dict[str, Any]]
+    ) -> dict[Key, dict[str, Any]]:
+        """The citizen's thread turn of each message, by (channel, message id); stored only with
+        a message stored now."""
+        turns: dict[Key, dict[str, Any]] = {}
+        for message, record in zip(messages, records, strict=True):
+            key = (record["channel"], record["message_id"])
+            if key not in turns:
+                turns[key] = self._turn(message, record)
+        return turns
+
+    def _turn(self, message: InboundMessage, record: dict[str, Any]) -> dict[str, Any]:
         conversation_id = record["conversation_id"]
         title = (
             self.repo.button_title(conversation_id, message.text)
@@ -171,7 +184,7 @@ class _Outcome:
         )
         return {"conversation_id": conversation_id, "direction": "in", "author_kind": "citizen",
                 "text": thread_text(message, title), "buttons": [], "image_url": _own_photo(message),
-                "outbox_key": None, "inbound_id": record_id, "created_at": self.now}  # fmt: skip
+                "outbox_key": None, "created_at": self.now}  # fmt: skip
 
     def _accepted(
         self, message: InboundMessage, record: dict[str, Any], record_id: int, verdict: str

@@ -1,6 +1,7 @@
 """Store a batch of inbound messages with a few set-based statements (group commit of the
 webhooks): conversations looked up (created when missing) at once, inbound rows inserted with
-``ON CONFLICT (channel, message_id) DO NOTHING``, thread turns inserted at once."""
+``ON CONFLICT (channel, message_id) DO NOTHING`` with the thread turns of those stored now
+(on PostgreSQL in the same statement)."""
 
 from __future__ import annotations
 
@@ -51,17 +52,27 @@ class SqlInboundBatch:
             self._last[conversation_id], self._unreachable[conversation_id] = _aware(last), unreachable
         return {key: value[0] for key, value in found.items()}
 
-    def insert_inbound(self, rows: Sequence[dict[str, Any]]) -> dict[Key, int]:
-        """Insert inbound rows; the ids of those stored now, by (channel, message id) (a
-        message already stored is left out)."""
+    def insert_inbound(
+        self, rows: Sequence[dict[str, Any]], turns: Mapping[Key, dict[str, Any]]
+    ) -> dict[Key, int]:
+        """Insert inbound rows and the thread turn of each one stored now (``turns`` by
+        (channel, message id), without ``inbound_id``); the ids of the rows stored now, by
+        (channel, message id) (a message already stored is left out)."""
         if self.dialect == "postgresql":
-            return pg.insert_inbound(self.session, rows)
+            keyed = [{**turn, "channel": key[0], "message_id": key[1]} for key, turn in turns.items()]
+            return pg.insert_inbound(self.session, rows, keyed)
         columns = INBOUND.c
         statement = self._insert(INBOUND, ("channel", "message_id")).returning(
             columns.id, columns.channel, columns.message_id
         )
         result = self.session.execute(statement, list(rows))
-        return {(channel, message_id): row_id for row_id, channel, message_id in result}
+        stored = {(channel, message_id): row_id for row_id, channel, message_id in result}
+        ordered = sorted((row_id, key) for key, row_id in stored.items() if key in turns)
+        if ordered:
+            self.session.execute(
+                TURNS.insert(), [{**turns[key], "inbound_id": row_id} for row_id, key in ordered]
+            )
+        return stored
 
     def touch(self, conversation_ids: Iterable[int], reachable_again: Iterable[int], now: datetime) -> None:
         """Note the latest message (to the minute: a busy citizen's row is not rewritten, and
@@ -92,13 +103,6 @@ class SqlInboundBatch:
         repo = SqlConversationRepository(self.session)
         taken = repo.acquire_many(conversation_ids, owner, until, now)
         return taken, repo.next_pending_of_each(taken) if taken else {}
-
-    def add_turns(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Append citizen turns to their threads."""
-        if rows and self.dialect == "postgresql":
-            pg.insert_turns(self.session, rows)
-        elif rows:
-            self.session.execute(TURNS.insert(), list(rows))
 
     def _find(self, keys: Iterable[Key]) -> dict[Key, pg.Found]:
         if self.dialect == "postgresql":

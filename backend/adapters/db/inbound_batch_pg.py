@@ -48,7 +48,22 @@ def insert_from_arrays(
 
 ON_CONFLICT = "ON CONFLICT (channel, message_id) DO NOTHING RETURNING id, channel, message_id"
 INSERT_INBOUND = insert_from_arrays("inbound_messages", INBOUND_COLUMNS, ON_CONFLICT)
-INSERT_TURNS = insert_from_arrays("conversation_messages", TURN_COLUMNS)
+KEYED_TURN_COLUMNS = (*((n, k) for n, k in TURN_COLUMNS if n != "inbound_id"), ("channel", "text"),
+                      ("message_id", "text"))  # fmt: skip
+_TURN_NAMES = ", ".join(name for name, _ in TURN_COLUMNS)
+_TURN_VALUES = ", ".join(
+    "ins.id" if name == "inbound_id" else f"CAST(t.{name} AS json)" if name in JSON_COLUMNS else f"t.{name}"
+    for name, _ in TURN_COLUMNS
+)
+INSERT_INBOUND_AND_TURNS = text(
+    f"WITH ins AS ({INSERT_INBOUND.text}), turns AS (INSERT INTO conversation_messages ({_TURN_NAMES})"
+    f" SELECT {_TURN_VALUES} FROM unnest("
+    + ", ".join(f"CAST(:t_{name} AS {kind}[])" for name, kind in KEYED_TURN_COLUMNS)
+    + ") WITH ORDINALITY AS t("
+    + ", ".join(name for name, _ in KEYED_TURN_COLUMNS)
+    + ", ord) JOIN ins ON ins.channel = t.channel AND ins.message_id = t.message_id ORDER BY t.ord)"
+    " SELECT id, channel, message_id FROM ins"
+)
 LEASE = text(
     "WITH taken AS (UPDATE conversations SET lease_owner = :owner, lease_until = :until"
     " WHERE id = ANY(CAST(:ids AS integer[])) AND (lease_until IS NULL OR lease_until < :now) RETURNING id)"
@@ -77,15 +92,14 @@ def found(row: Any) -> Found:
     return row.id, row.display_name, row.last_message_at, row.unreachable
 
 
-def insert_inbound(session: Session, rows: Sequence[dict[str, Any]]) -> dict[Key, int]:
-    """Insert inbound rows; the ids of those stored now."""
-    result = session.execute(INSERT_INBOUND, columns_of(rows, INBOUND_COLUMNS))
+def insert_inbound(
+    session: Session, rows: Sequence[dict[str, Any]], turns: Sequence[dict[str, Any]]
+) -> dict[Key, int]:
+    """Insert inbound rows, and the thread turn of each one stored now (turns carry the row's
+    channel and message id instead of its id), in one statement; the ids of the rows stored now."""
+    params = {**columns_of(rows, INBOUND_COLUMNS), **columns_of(turns, KEYED_TURN_COLUMNS, "t_")}
+    result = session.execute(INSERT_INBOUND_AND_TURNS, params)
     return {(channel, message_id): row_id for row_id, channel, message_id in result}
-
-
-def insert_turns(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    """Append thread turns."""
-    session.execute(INSERT_TURNS, columns_of(rows, TURN_COLUMNS))
 
 
 def lease(
