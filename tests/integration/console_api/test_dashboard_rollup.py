@@ -113,8 +113,13 @@ def varied_tickets(
 def test_rollups_equal_the_tickets_through_every_change(
     varied_tickets: list[str], backend_container: Container
 ) -> None:
-    now = START + timedelta(days=20)  # some open tickets overdue, some not yet
+    now = START + timedelta(days=45)  # after the reopening: open tickets overdue and not yet due
     assert_same_figures(backend_container, now)
+    with backend_container.session_factory() as session:
+        five_weeks = figures_from_rollups(session, QUERIES[1], now)
+    assert None in {row["code"] for row in five_weeks["by_unit"]}  # the unlocated tickets are there
+    totals = five_weeks["totals"]
+    assert 0 < totals["overdue_open"] < totals["open"] and totals["median_resolution_hours"]
     copied = [f"COPY-{code}" for code in varied_tickets[26:29]]  # created 2024-03-08, one statement
     with backend_container.session_factory() as session:
         session.execute(text(COPY), {"codes": varied_tickets[26:29]})
