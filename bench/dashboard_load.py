@@ -33,7 +33,7 @@ from backend.domain.sla import LOCAL_TZ
 from backend.services.statistics import StatsQuery
 
 BEFORE = "367e058a2d39f30de0386b05b127ff8961660bcd"  # the cold path before the rollups (console_0006)
-SCALES = {"100k": 100_000, "1m": 1_000_000}
+SCALES = {"2k": 2_000, "100k": 100_000, "1m": 1_000_000}  # 2k: a smoke run, not a measurement
 
 
 def seed(name: str, total: int) -> None:

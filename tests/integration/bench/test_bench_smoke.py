@@ -81,7 +81,7 @@ def test_console_bench_states_its_baselines_and_times_both_pages(
     output = output_of("console", server_url, outputs)
     assert "baseline p50 (no console indexes)" in output
     stats = table_rows(output, "Dashboard statistics service")
-    assert len(stats) == 3 and all(re.search(rf"(\| {NUMBER} ){{6}}\|", row) for row in stats), stats
+    assert len(stats) == 5 and all(re.search(rf"(\| {NUMBER} ){{6}}\|", row) for row in stats), stats
     pages = table_rows(output, "Console pages over HTTP")
     assert any(row.startswith("| /console default") for row in pages)
     dashboard = table_rows(output, "/console/dashboard over HTTP")
@@ -89,6 +89,31 @@ def test_console_bench_states_its_baselines_and_times_both_pages(
     steady = table_rows(output, "Default dashboard under steady traffic")
     assert [row.split("|")[1].strip() for row in steady] == ["cache alone", "refresh-ahead"], steady
     assert re.search(rf"\| round \| {NUMBER} \| {NUMBER} \|", output), "no refresh-ahead round timed"
+
+
+def test_dashboard_bench_seeds_times_and_drops_a_kept_database(server_url: str) -> None:
+    name = f"ioc_bench_smoke_{os.getpid()}"
+    env = {**os.environ, "DATABASE_URL": server_url}
+
+    def run(*args: str) -> str:
+        command = [sys.executable, "bench/dashboard_load.py", *args]
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        return done.stdout
+
+    try:
+        run("seed", name, "--scale", "2k")
+        output = run("measure", name, "--runs", "2")
+        stats = table_rows(output, "Dashboard statistics service")
+        assert len(stats) == 6 and all(re.search(rf"(\| {NUMBER} ){{6}}\|", row) for row in stats), stats
+        pages = table_rows(output, "/console/dashboard over HTTP")
+        assert len(pages) == 6 and all(re.search(rf"(\| {NUMBER} ){{4}}\|", row) for row in pages), pages
+        writes = table_rows(run("writes", name), "Single-ticket writes")
+        assert [row.split("|")[1].strip() for row in writes] == [
+            "insert, triggers on", "resolve, triggers on", "insert, triggers off", "resolve, triggers off"
+        ]  # fmt: skip
+    finally:
+        run("drop", name)
 
 
 def test_bad_part_is_refused() -> None:
