@@ -7,7 +7,8 @@ bucket (`ioc_resolution_bucket`: 106 fixed buckets, each 9 % wider than the one 
 ticket_daily_channels / ticket_monthly_channels: tickets created per the same keys × channel.
 Kept exact by statement-level triggers on tickets (insert, update, delete with transition tables;
 truncate clears them) inside the writing transaction, like ticket_status_counts, and backfilled
-here. The dashboard sums these rows (whole months from the monthly tables) instead of scanning
+here by `ioc_rebuild_ticket_rollups()`, which also repairs them after tickets were written with the
+triggers disabled. The dashboard sums these rows (whole months from the monthly tables) instead of scanning
 the period's tickets. Medians stay exact: the bucket counts tell which bucket holds the middle
 rank(s), and `ix_tickets_resolution_bucket` fetches just those buckets' resolution times. It is
 on two stored generated columns, `tickets.resolution_hours` (the value the medians are taken of,
@@ -131,6 +132,15 @@ BEGIN
   RETURN NULL;
 END $$
 """
+# Recompute every rollup from the tickets: the backfill, and the repair after tickets were written
+# with the triggers disabled (e.g. a restore with session_replication_role = replica).
+REBUILD = f"""
+CREATE OR REPLACE FUNCTION ioc_rebuild_ticket_rollups() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  {" ".join(f"DELETE FROM {table};" for table in ROLLUPS)}
+  {_apply("tickets", EMPTY.format("old_rows"))}
+END $$
+"""
 INDEXES = f"""
 ALTER TABLE tickets
   ADD COLUMN resolution_hours float8
@@ -164,8 +174,9 @@ def upgrade() -> None:
         "CREATE TRIGGER tickets_daily_figures_truncate AFTER TRUNCATE ON tickets "
         "FOR EACH STATEMENT EXECUTE FUNCTION ioc_clear_daily_figures()"
     )
+    op.execute(REBUILD)
     op.execute("LOCK TABLE tickets IN SHARE MODE")
-    op.execute(f"DO $$ BEGIN {_apply('tickets', EMPTY.format('old_rows'))} END $$")
+    op.execute("SELECT ioc_rebuild_ticket_rollups()")
     op.execute(INDEXES)
 
 
@@ -177,6 +188,7 @@ def downgrade() -> None:
     for event in TRIGGERS:
         op.execute(f"DROP FUNCTION IF EXISTS ioc_daily_figures_{event}()")
     op.execute("DROP FUNCTION IF EXISTS ioc_clear_daily_figures()")
+    op.execute("DROP FUNCTION IF EXISTS ioc_rebuild_ticket_rollups()")
     op.execute("DROP INDEX IF EXISTS ix_tickets_resolution_bucket")
     op.execute("DROP INDEX IF EXISTS ix_tickets_open_created")
     op.execute(

@@ -134,6 +134,23 @@ def test_rollups_equal_the_tickets_through_every_change(
     assert_same_figures(backend_container, now)
 
 
+def test_a_rebuild_repairs_rollups_missed_by_disabled_triggers(
+    varied_tickets: list[str], backend_container: Container
+) -> None:
+    now = START + timedelta(days=45)
+    with backend_container.session_factory() as session:
+        session.execute(text("SET LOCAL session_replication_role = replica"))  # as a restore would
+        rate_all = text("UPDATE tickets SET rating_score = 1 WHERE code = ANY(:c)")
+        session.execute(rate_all, {"c": varied_tickets})
+        session.commit()
+    with backend_container.session_factory() as session:
+        stale = figures_from_rollups(session, QUERIES[1], now)["csat_distribution"]
+        assert stale != figures_from_tickets(session, QUERIES[1], now)["csat_distribution"]
+        session.execute(text("SELECT ioc_rebuild_ticket_rollups()"))
+        session.commit()
+    assert_same_figures(backend_container, now)
+
+
 def test_truncating_the_tickets_clears_the_rollups(backend_container: Container) -> None:
     tables = (
         "ticket_daily_figures",
