@@ -79,18 +79,22 @@ class ConversationProcessor:
     async def _process(self, conversation_id: int, lease: Lease | None) -> None:
         while self._draining[conversation_id]:
             self._draining[conversation_id] = False
-            lease = lease or self._handed.pop(conversation_id, None)
-            pending: Pending | None
-            if lease is not None:
-                owner, taken, pending = lease.owner, True, lease.pending
-            else:
-                owner = uuid.uuid4().hex[:16]  # one per drain: two drains never share a lease
-                taken, pending = await in_thread(
-                    _again_if_dropped(self.store.lease_and_next), conversation_id, owner
-                )
+            owner, taken, pending = await self._round(conversation_id, lease)
             lease = None
             if not taken or not await self._drain(conversation_id, owner, pending):
                 return
+
+    async def _round(self, conversation_id: int, lease: Lease | None) -> tuple[str, bool, Pending | None]:
+        """The lease a round of the drain works under (owner, taken) and its first message."""
+        if lease is not None:  # taken with the batch that stored the message
+            return lease.owner, True, lease.pending
+        handed = self._handed.pop(conversation_id, None)
+        if handed is not None:  # taken while the last round ended: read the queue afresh under it
+            step = _again_if_dropped(self.store.next_or_release)
+            return handed.owner, True, await in_thread(step, conversation_id, handed.owner)
+        owner = uuid.uuid4().hex[:16]  # one per round: two drains never share a lease
+        taken, pending = await in_thread(_again_if_dropped(self.store.lease_and_next), conversation_id, owner)
+        return owner, taken, pending
 
     async def sweep(self, older_than: timedelta = timedelta(seconds=5)) -> int:
         """Process every conversation with a message pending for longer than ``older_than``."""

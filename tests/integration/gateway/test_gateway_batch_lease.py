@@ -4,6 +4,7 @@ conversation another live drain holds is left to it, and the oldest pending mess
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -90,3 +91,31 @@ def test_the_lease_starts_from_the_oldest_pending_message(gateway: Gateway) -> N
     accepted = gateway.inbound.accept(_text(user, "tin 2"))
 
     assert accepted.lease is not None and accepted.lease.pending.record.text == "tin 1"
+
+
+async def test_a_lease_handed_to_a_running_drain_forwards_nothing_twice(
+    gateway: Gateway, gateway_stack: GatewayStack
+) -> None:
+    user = str(50_000 + uuid.uuid4().int % 9_999)
+    first = gateway.inbound.accept(_text(user, "tin 1"))
+    assert first.lease is not None
+    gateway_stack.rasa.delay = 0.3
+    try:
+        drain = asyncio.ensure_future(gateway.processor.process(first.conversation_id, first.lease))
+        await asyncio.sleep(0.1)  # the drain waits for Rasa with "tin 1"
+        with gateway.container.session_factory() as session:  # its lease ran out meanwhile
+            SqlConversationRepository(session).release(first.conversation_id, first.lease.owner)
+            session.commit()
+        second = gateway.inbound.accept(_text(user, "tin 2"))
+        assert (
+            second.lease is not None and second.lease.pending.record.text == "tin 1"
+        )  # in the drain's hands
+        await gateway.processor.process(second.conversation_id, second.lease)  # handed to the drain
+        await drain
+    finally:
+        gateway_stack.rasa.delay = 0.0
+        await gateway.close()
+
+    assert gateway_stack.rasa.messages_from(f"telegram:{user}") == ["tin 1", "tin 2"]
+    assert _pending_texts(gateway.container, first.conversation_id) == []
+    assert _owner(gateway.container, first.conversation_id) is None
