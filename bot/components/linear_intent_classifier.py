@@ -2,9 +2,11 @@
 
 DIET learns the intents well but is often confidently wrong on neighbouring topics, and its
 held-out accuracy moves by up to three points per style between two trainings of the same data.
-Linear SVMs over the same sparse features (TF-IDF weighted, L2-normalised) are deterministic,
-train in well under a second and are strong on short texts; averaging the two probability
-vectors is better than either alone (bot/components/README.md has the measurements).
+Linear SVMs over the same sparse features are deterministic, train in seconds and are strong on
+short texts. Each featurizer's sentence features are a block of their own, TF-IDF weighted and
+L2-normalised separately (as in a union of TF-IDF vectorizers), so the many character n-grams do
+not drown the words. Alone, or averaged with DIET's ranking (bot/components/README.md has the
+measurements).
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.constants import (
+    FEATURE_TYPE_SENTENCE,
+    INTENT,
+    INTENT_NAME_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -89,13 +97,15 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Fit the linear model on the intent examples' sentence features."""
-        examples = [e for e in training_data.intent_examples if _sentence_features(e) is not None]
-        labels = sorted({e.get(INTENT) for e in examples})
+        examples = [(e, _sentence_blocks(e)) for e in training_data.intent_examples]
+        examples = [(e, blocks) for e, blocks in examples if blocks]
+        labels = sorted({e.get(INTENT) for e, _ in examples})
         if len(labels) < 2:
             logger.warning("LinearIntentClassifier needs two intents or more; not trained.")
             return self._resource
-        counts = scipy.sparse.vstack([_sentence_features(e) for e in examples]).tocsr()
-        self.model = LinearModel.fit(counts, [e.get(INTENT) for e in examples], self.config)
+        origins = sorted(examples[0][1])
+        counts = {o: scipy.sparse.vstack([blocks[o] for _, blocks in examples]).tocsr() for o in origins}
+        self.model = LinearModel.fit(counts, [e.get(INTENT) for e, _ in examples], self.config)
         with self._model_storage.write_to(self._resource) as directory:
             self.model.write(directory / WEIGHTS_FILE)
         return self._resource
@@ -103,10 +113,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     def process(self, messages: list[Message]) -> list[Message]:
         """Set intent and intent_ranking from the blended probabilities."""
         for message in messages:
-            features = _sentence_features(message)
-            if self.model is None or features is None:
+            blocks = _sentence_blocks(message)
+            if self.model is None or not blocks:
                 continue
-            own = self.model.probabilities(features)
+            own = self.model.probabilities(blocks)
             if not own:
                 continue
             ranking = _blend(own, _ranking(message), self.config["own_weight"])
@@ -121,51 +131,67 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
 
 class LinearModel:
-    """TF-IDF weighting, a linear SVM per intent, and a softmax whose temperature is calibrated.
+    """Per-block TF-IDF weighting, a linear SVM per intent, and a softmax whose temperature is calibrated.
 
     The temperature is the one that minimises the log loss of cross-validated decision values on
     the training data, so the probabilities mean roughly what they say (FallbackClassifier's
     threshold reads them) without tuning anything on the evaluation set.
     """
 
-    def __init__(self, labels: list[str], idf: np.ndarray, coef: np.ndarray, bias: np.ndarray, scale: float):
+    def __init__(
+        self,
+        labels: list[str],
+        blocks: list[tuple[str, int]],
+        idf: np.ndarray,
+        coef: np.ndarray,
+        bias: np.ndarray,
+        scale: float,
+    ):
         self.labels = labels
+        self.blocks = blocks  # (featurizer, width) in column order
         self.idf = idf
         self.coef = coef
         self.bias = bias
         self.scale = scale
 
     @classmethod
-    def fit(cls, counts: scipy.sparse.csr_matrix, intents: list[str], config: dict[str, Any]) -> LinearModel:
-        """Learn IDF weights, the SVMs and the softmax temperature from count features."""
-        document_frequency = np.asarray((counts > 0).sum(axis=0)).ravel()
-        idf = np.log((1 + counts.shape[0]) / (1 + document_frequency)) + 1.0
-        features, labels = _weigh(counts, idf), np.asarray(intents)
+    def fit(cls, counts: dict[str, scipy.sparse.csr_matrix], intents: list[str], config: dict[str, Any]) -> LinearModel:
+        """Learn IDF weights, the SVMs and the softmax temperature from each featurizer's counts."""
+        blocks = [(origin, matrix.shape[1]) for origin, matrix in counts.items()]
+        idfs = [_idf(matrix) for matrix in counts.values()]
+        features = scipy.sparse.hstack([_weigh(m, idf) for m, idf in zip(counts.values(), idfs, strict=True)]).tocsr()
+        labels = np.asarray(intents)
         svm = LinearSVC(C=config["C"]).fit(features, labels)
         scale = _calibrated_scale(features, labels, config)
-        return cls([str(x) for x in svm.classes_], idf, svm.coef_, svm.intercept_, scale)
+        return cls([str(x) for x in svm.classes_], blocks, np.concatenate(idfs), svm.coef_, svm.intercept_, scale)
 
-    def probabilities(self, counts: scipy.sparse.spmatrix) -> dict[str, float]:
-        """Intent name → probability for one message's count features."""
-        if counts.shape[1] != self.idf.shape[0]:
+    def probabilities(self, counts: dict[str, scipy.sparse.spmatrix]) -> dict[str, float]:
+        """Intent name → probability for one message's count features (featurizer → one row)."""
+        if [(o, counts[o].shape[1]) for o, _ in self.blocks if o in counts] != self.blocks:
             return {}
-        row = scipy.sparse.csr_matrix(counts)  # one message: weigh its few non-zero columns directly
-        weights = (1.0 + np.log(np.maximum(row.data, 1e-12))) * self.idf[row.indices]
-        norm = np.sqrt(weights @ weights) or 1.0
-        scores = self.coef[:, row.indices] @ (weights / norm) + self.bias
+        scores, offset = self.bias.copy(), 0
+        for origin, width in self.blocks:
+            row = scipy.sparse.csr_matrix(counts[origin])  # weigh the few non-zero columns directly
+            columns = row.indices + offset
+            weights = (1.0 + np.log(np.maximum(row.data, 1e-12))) * self.idf[columns]
+            norm = np.sqrt(weights @ weights) or 1.0
+            scores = scores + self.coef[:, columns] @ (weights / norm)
+            offset += width
         return dict(zip(self.labels, _softmax(self.scale * _per_class(scores)).tolist(), strict=True))
 
     def write(self, path: Any) -> None:
         """Save as .npz."""
         arrays = {"idf": self.idf, "coef": self.coef, "bias": self.bias, "scale": np.array(self.scale)}
-        np.savez(path, labels=np.array(self.labels), **arrays)
+        origins, widths = np.array([o for o, _ in self.blocks]), np.array([w for _, w in self.blocks])
+        np.savez(path, labels=np.array(self.labels), origins=origins, widths=widths, **arrays)
 
     @classmethod
     def read(cls, path: Any) -> LinearModel:
         """Load from .npz written by `write`."""
         with np.load(path, allow_pickle=False) as data:
             labels = [str(x) for x in data["labels"]]
-            return cls(labels, data["idf"], data["coef"], data["bias"], float(data["scale"]))
+            blocks = [(str(o), int(w)) for o, w in zip(data["origins"], data["widths"], strict=True)]
+            return cls(labels, blocks, data["idf"], data["coef"], data["bias"], float(data["scale"]))
 
 
 def _calibrated_scale(features: scipy.sparse.csr_matrix, labels: np.ndarray, config: dict[str, Any]) -> float:
@@ -197,6 +223,12 @@ def _log_loss(scores: np.ndarray, truth: np.ndarray) -> float:
     return float(-np.log(_softmax(scores)[np.arange(len(truth)), truth] + 1e-12).mean())
 
 
+def _idf(counts: scipy.sparse.csr_matrix) -> np.ndarray:
+    """Smoothed inverse document frequency of each column (as scikit-learn's TfidfTransformer)."""
+    document_frequency = np.asarray((counts > 0).sum(axis=0)).ravel()
+    return np.log((1 + counts.shape[0]) / (1 + document_frequency)) + 1.0
+
+
 def _weigh(counts: scipy.sparse.csr_matrix, idf: np.ndarray) -> scipy.sparse.csr_matrix:
     """Sublinear term frequency times IDF, rows scaled to unit length."""
     weighted = counts.astype(np.float64).tocsr(copy=True)
@@ -207,9 +239,13 @@ def _weigh(counts: scipy.sparse.csr_matrix, idf: np.ndarray) -> scipy.sparse.csr
     return scipy.sparse.diags(1.0 / norms) @ weighted
 
 
-def _sentence_features(message: Message) -> scipy.sparse.spmatrix | None:
-    _, sentence = message.get_sparse_features(TEXT)
-    return None if sentence is None else sentence.features
+def _sentence_blocks(message: Message) -> dict[str, scipy.sparse.spmatrix]:
+    """Each featurizer's sparse sentence features of the text (featurizer name → one row)."""
+    return {
+        str(f.origin): f.features
+        for f in message.features
+        if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE and f.is_sparse()
+    }
 
 
 def _ranking(message: Message) -> dict[str, float]:

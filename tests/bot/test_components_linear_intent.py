@@ -48,13 +48,15 @@ def pipeline(tmp_path_factory):
         abbreviations_file=str(REPO_ROOT / "nlu_data" / "normalization" / "abbreviations.yml"),
         lemma_joiner=" ",
     )
-    featurizer = _component(
-        AccentlessCountVectorsFeaturizer, storage, "featurizer", analyzer="char_wb", min_ngram=2, max_ngram=4
-    )
+    featurizers = [  # two blocks, weighted and normalised each on its own
+        _component(AccentlessCountVectorsFeaturizer, storage, "chars", analyzer="char_wb", min_ngram=2, max_ngram=4),
+        _component(AccentlessCountVectorsFeaturizer, storage, "words", analyzer="word", min_ngram=1, max_ngram=2),
+    ]
     data = TrainingData([Message.build(text, intent) for intent, texts in EXAMPLES.items() for text in texts])
     data = tokenizer.process_training_data(data)
-    featurizer.train(data)
-    data = featurizer.process_training_data(data)
+    for featurizer in featurizers:
+        featurizer.train(data)
+        data = featurizer.process_training_data(data)
     config = LinearIntentClassifier.get_default_config()
     LinearIntentClassifier.create(config, storage, Resource("linear"), _context()).train(data)
 
@@ -62,12 +64,13 @@ def pipeline(tmp_path_factory):
         merged = {**config, **overrides}
         return LinearIntentClassifier.load(merged, storage, Resource("linear"), _context())
 
-    def featurize(text: str, ranking=None) -> Message:
+    def featurize(text: str, ranking=None, blocks=len(featurizers)) -> Message:
         message = Message(data={"text": text})
         if ranking is not None:
             message.set("intent_ranking", ranking)
         tokenizer.process([message])
-        featurizer.process([message])
+        for featurizer in featurizers[:blocks]:
+            featurizer.process([message])
         return message
 
     return load, featurize
@@ -117,6 +120,13 @@ def test_untrained_component_leaves_the_message_alone(tmp_path, pipeline):
     message.set("intent", {"name": "greet", "confidence": 0.7})
     component.process([message])
     assert message.get("intent") == {"name": "greet", "confidence": 0.7}
+
+
+def test_features_unlike_the_training_ones_leave_the_message_alone(pipeline):
+    load, featurize = pipeline
+    message = featurize("đèn giao thông hỏng", blocks=1)  # the word block is missing
+    load().process([message])
+    assert message.get("intent") is None
 
 
 def _confidences(message: Message) -> dict[str, float]:
