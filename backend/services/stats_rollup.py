@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from backend.services.stats_period import Period
 from backend.services.ticket_filters import OPEN
 
-BUCKETS = 210  # resolution-time buckets of ioc_resolution_bucket() (migration console_0007)
+BUCKETS = 106  # resolution-time buckets of ioc_resolution_bucket() (migration console_0007)
 FIGURES = [
     "created", "open", "resolved", "on_time", "rated", "rating_sum",
     *(f"stars_{s}" for s in range(1, 6)),

@@ -3,7 +3,7 @@
 ticket_daily_figures / ticket_monthly_figures, per local creation day (monthly: the month's first
 day) × category × unit × department: tickets created, open now, resolved, resolved on time, rated,
 the sum of the ratings, the count per rating (1-5) and the resolved tickets per resolution-time
-bucket (`ioc_resolution_bucket`: 210 fixed buckets, each 4.4 % wider than the one before);
+bucket (`ioc_resolution_bucket`: 106 fixed buckets, each 9 % wider than the one before);
 ticket_daily_channels / ticket_monthly_channels: tickets created per the same keys × channel.
 Kept exact by statement-level triggers on tickets (insert, update, delete with transition tables;
 truncate clears them) inside the writing transaction, like ticket_status_counts, and backfilled
@@ -33,8 +33,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # Resolution-time buckets, in hours: bucket 0 is under 0.25 h, bucket i from THRESHOLDS[i-1] up to
-# THRESHOLDS[i] (each 4.4 % wider than the one before), the last one 2048 h (85 days) and more.
-THRESHOLDS = tuple(0.25 * 2 ** (i / 16) for i in range(209))
+# THRESHOLDS[i] (each 9 % wider than the one before), the last one 2048 h (85 days) and more.
+THRESHOLDS = tuple(0.25 * 2 ** (i / 8) for i in range(105))
 BUCKETS = [f"resolved_b{i:03d}" for i in range(len(THRESHOLDS) + 1)]
 OPEN = "('new', 'assigned', 'in_progress')"
 KEYS = "day, category_code, unit_code, department_code"
