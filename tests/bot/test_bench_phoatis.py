@@ -150,13 +150,19 @@ pipeline:
 """
 
 
-@pytest.mark.parametrize(("entities", "has_crf", "diet_entities"), [(False, False, False), (True, True, False)])
-def test_a_separate_entity_tagger_keeps_diet_to_intents(tmp_path: Path, entities, has_crf, diet_entities) -> None:
+@pytest.mark.parametrize(
+    ("entities", "has_crf", "diet_entities"), [(False, False, False), (True, True, False)]
+)
+def test_a_separate_entity_tagger_keeps_diet_to_intents(
+    tmp_path: Path, entities, has_crf, diet_entities
+) -> None:
     from _rasa_config import read_config, write_effective
 
     src = tmp_path / "crf.yml"
     src.write_text(CRF_PIPELINE, encoding="utf-8")
-    pipeline = read_config(write_effective(src, tmp_path / "out.yml", epochs=3, entities=entities))["pipeline"]
+    pipeline = read_config(write_effective(src, tmp_path / "out.yml", epochs=3, entities=entities))[
+        "pipeline"
+    ]
     names = [c["name"] for c in pipeline]
     diet = pipeline[names.index("DIETClassifier")]
     assert ("CRFEntityExtractor" in names) == has_crf

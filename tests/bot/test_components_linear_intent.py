@@ -49,8 +49,12 @@ def pipeline(tmp_path_factory):
         lemma_joiner=" ",
     )
     featurizers = [  # two blocks, weighted and normalised each on its own
-        _component(AccentlessCountVectorsFeaturizer, storage, "chars", analyzer="char_wb", min_ngram=2, max_ngram=4),
-        _component(AccentlessCountVectorsFeaturizer, storage, "words", analyzer="word", min_ngram=1, max_ngram=2),
+        _component(
+            AccentlessCountVectorsFeaturizer, storage, "chars", analyzer="char_wb", min_ngram=2, max_ngram=4
+        ),
+        _component(
+            AccentlessCountVectorsFeaturizer, storage, "words", analyzer="word", min_ngram=1, max_ngram=2
+        ),
     ]
     data = TrainingData([Message.build(text, intent) for intent, texts in EXAMPLES.items() for text in texts])
     data = tokenizer.process_training_data(data)
@@ -64,7 +68,7 @@ def pipeline(tmp_path_factory):
         merged = {**config, **overrides}
         return LinearIntentClassifier.load(merged, storage, Resource("linear"), _context())
 
-    def featurize(text: str, ranking=None, blocks=len(featurizers)) -> Message:
+    def featurize(text: str, ranking=None, blocks: int | None = None) -> Message:
         message = Message(data={"text": text})
         if ranking is not None:
             message.set("intent_ranking", ranking)

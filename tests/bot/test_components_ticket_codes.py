@@ -67,7 +67,9 @@ def test_extractor_turns_a_code_mistaken_for_another_entity_into_a_ticket_id():
 
 def _extract(text: str, intent: str, entities: list[dict] | None = None) -> list[str]:
     extractor = TicketCodeExtractor(TicketCodeExtractor.get_default_config())
-    message = Message({"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []})
+    message = Message(
+        {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []}
+    )
     extractor.process([message])
     return [f"{e['entity']}:{text[e['start'] : e['end']]}" for e in message.get("entities")]
 
@@ -88,7 +90,12 @@ def test_a_number_in_a_status_question_is_the_ticket(text, span):
 
 def test_a_house_number_in_a_report_is_not_a_ticket():
     text = "rác đổ trước số 12 Phan Chu Trinh"
-    location = {"entity": "location", "start": text.index("số"), "end": len(text), "value": "số 12 Phan Chu Trinh"}
+    location = {
+        "entity": "location",
+        "start": text.index("số"),
+        "end": len(text),
+        "value": "số 12 Phan Chu Trinh",
+    }
     assert _extract(text, "report_environment", [location]) == ["location:số 12 Phan Chu Trinh"]
 
 
