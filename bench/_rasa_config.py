@@ -28,7 +28,7 @@ def write_effective(
 
     `entities=False` turns DIET's entity recognition off and leaves out other trainable entity
     taggers (CRFEntityExtractor); `entities=True` makes sure entities are learnt: DIET's entity
-    recognition is turned on unless another tagger in the pipeline does that job.
+    recognition is turned on, unless another tagger in the pipeline does that job.
     `drop` removes every pipeline component whose name contains it (case-insensitive): an ablation.
     """
     from rasa.shared.utils.io import write_yaml
@@ -45,8 +45,8 @@ def write_effective(
     for component in config.get("pipeline", []):
         if _is_diet(component) and epochs is not None:
             component["epochs"] = epochs
-        if _is_diet(component) and entities is not None and not (entities and other_tagger):
-            component["entity_recognition"] = entities
+        if _is_diet(component) and entities is not None:
+            component["entity_recognition"] = entities and not other_tagger
     dest.parent.mkdir(parents=True, exist_ok=True)
     write_yaml(config, dest)
     return dest

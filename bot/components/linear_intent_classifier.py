@@ -155,15 +155,21 @@ class LinearModel:
         self.scale = scale
 
     @classmethod
-    def fit(cls, counts: dict[str, scipy.sparse.csr_matrix], intents: list[str], config: dict[str, Any]) -> LinearModel:
+    def fit(
+        cls, counts: dict[str, scipy.sparse.csr_matrix], intents: list[str], config: dict[str, Any]
+    ) -> LinearModel:
         """Learn IDF weights, the SVMs and the softmax temperature from each featurizer's counts."""
         blocks = [(origin, matrix.shape[1]) for origin, matrix in counts.items()]
         idfs = [_idf(matrix) for matrix in counts.values()]
-        features = scipy.sparse.hstack([_weigh(m, idf) for m, idf in zip(counts.values(), idfs, strict=True)]).tocsr()
+        features = scipy.sparse.hstack(
+            [_weigh(m, idf) for m, idf in zip(counts.values(), idfs, strict=True)]
+        ).tocsr()
         labels = np.asarray(intents)
         svm = LinearSVC(C=config["C"]).fit(features, labels)
         scale = _calibrated_scale(features, labels, config)
-        return cls([str(x) for x in svm.classes_], blocks, np.concatenate(idfs), svm.coef_, svm.intercept_, scale)
+        return cls(
+            [str(x) for x in svm.classes_], blocks, np.concatenate(idfs), svm.coef_, svm.intercept_, scale
+        )
 
     def probabilities(self, counts: dict[str, scipy.sparse.spmatrix]) -> dict[str, float]:
         """Intent name → probability for one message's count features (featurizer → one row)."""

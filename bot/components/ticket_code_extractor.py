@@ -45,7 +45,9 @@ class TicketCodeExtractor(GraphComponent):
         for message in messages:
             entities = list(message.get(ENTITIES) or [])
             for start, end in self._code_spans(message):
-                if any(self._is_ticket(e) and (e.get("start"), e.get("end")) == (start, end) for e in entities):
+                if any(
+                    self._is_ticket(e) and (e.get("start"), e.get("end")) == (start, end) for e in entities
+                ):
                     continue
                 entities = [e for e in entities if not _overlaps(e, start, end)]
                 entities.append(self._entity(message.get(TEXT), start, end))
