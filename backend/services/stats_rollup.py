@@ -1,11 +1,13 @@
-"""The dashboard's figures from the rollups (PostgreSQL, migration console_0007).
+"""The dashboard's figures from the rollups (PostgreSQL, migrations console_0007 and 0008).
 
 Additive figures are sums of the rollup rows over the period (stats_period); "overdue now" counts
 the open tickets (a partial index); each median is exact: the per-bucket counts of resolution
-times give the bucket and position of the middle rank(s), one query fetches just those buckets'
-values (`ix_tickets_resolution_bucket`) and picks them, and the median is interpolated as
-PostgreSQL's percentile_cont(0.5) does. Every read runs in one REPEATABLE READ snapshot, so the
-counts and the tickets agree.
+times give the bucket and position of the middle rank(s) in each group, one statement reads each
+of those (group, bucket) bands in resolution-time order up to the wanted position (`OFFSET …
+LIMIT …` over an index per grouping, console_0008; for short periods the planner reads the
+period's part of the bucket and sorts it), and the median is interpolated as PostgreSQL's
+percentile_cont(0.5) does. Every read runs in one REPEATABLE READ snapshot, so the counts and the
+tickets agree.
 """
 
 from __future__ import annotations
@@ -113,57 +115,67 @@ def _code(key: Any) -> str:
     return "" if key in (None, "all") else str(key)  # as the median query's key columns give it
 
 
-def _band(grouping: str) -> str:
-    """The resolution times of the grouping's pairs: its buckets only, through the bucket index."""
-    key = "" if grouping == "all" else f" AND p.key = coalesce(t.{grouping}, '')"
-    return (
-        f"SELECT p.pair, t.resolution_hours AS hours FROM tickets t JOIN pairs p"
-        f" ON p.grouping = '{grouping}' AND p.bucket = t.resolution_bucket{key}"
-        f" WHERE {{where}} AND t.resolution_bucket = ANY(CAST(:buckets_{grouping} AS smallint[]))"
-    )
+Band = tuple[str, str, int]  # (grouping or "all", group code, bucket): one group's tickets in one bucket
 
 
-def _add_medians(session: Session, period: Period, found: dict[str | None, dict[Any, Tally]]) -> None:
-    """Fetch the middle resolution times of every group in one pass over their buckets; interpolate."""
-    pairs: dict[tuple[str, str, int], int] = {}  # (grouping, code, bucket) → pair number
-    wanted: set[tuple[int, int]] = set()  # (pair, 1-based position in the pair's band)
+def _wanted(found: dict[str | None, dict[Any, Tally]]) -> dict[Band, list[int]]:
+    """The 1-based positions of the middle rank(s) in each band that holds one."""
+    wanted: dict[Band, list[int]] = defaultdict(list)
     for grouping, groups in found.items():
         for key, tally in groups.items():
             for bucket, position in tally.middle() if tally.resolved else ():
-                pair = pairs.setdefault((grouping or "all", _code(key), bucket), len(pairs))
-                wanted.add((pair, position))
-    if not wanted:
-        return
-    where, params = period.ticket_where()
-    for (grouping, code, bucket), i in pairs.items():
-        params.update({f"g{i}": grouping, f"k{i}": code, f"b{i}": bucket})
-    params.update({f"w{i}": pair for i, (pair, _) in enumerate(wanted)})
-    params.update({f"p{i}": position for i, (_, position) in enumerate(wanted)})
-    for grouping in {grouping for grouping, _, _ in pairs}:
-        params[f"buckets_{grouping}"] = sorted({b for g, _, b in pairs if g == grouping})
-    bands = " UNION ALL ".join(_band(g).format(where=where) for g in sorted({g for g, _, _ in pairs}))
-    statement = text(
-        "WITH pairs(pair, grouping, key, bucket) AS (VALUES "
-        + ", ".join(
-            f"({i}, CAST(:g{i} AS text), CAST(:k{i} AS text), CAST(:b{i} AS smallint))"
-            for i in pairs.values()
-        )
-        + "), wanted(pair, position) AS (VALUES "
-        + ", ".join(f"(CAST(:w{i} AS int), CAST(:p{i} AS bigint))" for i in range(len(wanted)))
-        + f"), matched AS ({bands})"
-        " SELECT r.pair, r.position, r.hours FROM (SELECT pair, hours,"
-        "  row_number() OVER (PARTITION BY pair ORDER BY hours) AS position FROM matched) r"
-        " JOIN wanted USING (pair, position)"
+                wanted[(grouping or "all", _code(key), bucket)].append(position)
+    return wanted
+
+
+def _picked(grouping: str, code: str) -> str:
+    """How a band's tickets are picked out of its bucket (the unlocated ones have no unit)."""
+    if grouping == "all":
+        return ""
+    return f" AND t.{grouping} = w.code" if code else f" AND t.{grouping} IS NULL"
+
+
+def _read(picked: str, rows: list[str], where: str) -> str:
+    """The bands `rows` (band, code, bucket, skip, take), each read in resolution-time order."""
+    return (
+        f"SELECT w.band, r.hours FROM (VALUES {', '.join(rows)}) AS w(band, code, bucket, skip, take)"
+        f" CROSS JOIN LATERAL (SELECT t.resolution_hours AS hours FROM tickets t WHERE {where}"
+        f" AND t.resolution_bucket = w.bucket{picked} ORDER BY 1 OFFSET w.skip LIMIT w.take) r"
     )
-    hours = {(int(pair), int(position)): float(h) for pair, position, h in session.execute(statement, params)}
+
+
+def _read_bands(
+    session: Session, period: Period, wanted: dict[Band, list[int]]
+) -> dict[Band, dict[int, float]]:
+    """Each band's resolution times at the wanted positions: one statement, one lateral read per way
+    of picking (so few plans; the planner sees the period and picks the ordered index or a sort)."""
+    where, params = period.ticket_where()
+    firsts = [min(positions) for positions in wanted.values()]
+    rows: dict[str, list[str]] = defaultdict(list)
+    for i, ((grouping, code, bucket), positions) in enumerate(wanted.items()):
+        params.update({f"k{i}": code, f"b{i}": bucket, f"o{i}": firsts[i] - 1})
+        params[f"n{i}"] = max(positions) - firsts[i] + 1
+        casts = f"CAST(:k{i} AS text), CAST(:b{i} AS smallint), CAST(:o{i} AS int), CAST(:n{i} AS int)"
+        rows[_picked(grouping, code)].append(f"({i}, {casts})")
+    reads = " UNION ALL ".join(_read(picked, r, where) for picked, r in rows.items())
+    values: dict[Band, dict[int, float]] = defaultdict(dict)
+    bands = list(wanted)
+    for i, hours in session.execute(text(reads + " ORDER BY 1, 2"), params):
+        found = values[bands[i]]
+        found[firsts[i] + len(found)] = float(hours)
+    return values
+
+
+def _add_medians(session: Session, period: Period, found: dict[str | None, dict[Any, Tally]]) -> None:
+    """Fetch the middle resolution times of every group; interpolate as percentile_cont(0.5)."""
+    wanted = _wanted(found)
+    values = _read_bands(session, period, wanted) if wanted else {}
     for grouping, groups in found.items():
         for key, tally in groups.items():
             if tally.resolved:
-                places = [pairs[(grouping or "all", _code(key), b)] for b, _ in tally.middle()]
-                first, *second = (
-                    hours[(pair, p)] for pair, (_, p) in zip(places, tally.middle(), strict=True)
-                )
-                tally.median = first + (second[0] - first) * 0.5 if second else first  # percentile_cont
+                band = (grouping or "all", _code(key))
+                first, *second = (values[(*band, bucket)][position] for bucket, position in tally.middle())
+                tally.median = first + (second[0] - first) * 0.5 if second else first
 
 
 def by_time(session: Session, period: Period, bucket: str) -> list[tuple[str, str, int]]:
