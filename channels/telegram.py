@@ -27,6 +27,7 @@ from channels._telegram_parse import (
     parse_update,
     verify_secret_token,
 )
+from channels._telegram_request import TelegramRequest
 from channels.config import NETWORK_RETRY_AFTER, TelegramConfig
 from channels.errors import PermanentError, RetryLater, TokenExpired, Unreachable
 from channels.messages import Button, Delivered, InboundMessage, OutboundMessage
@@ -51,7 +52,8 @@ class TelegramChannel:
         self._config = config
         self._media_dir = media_dir
         self._offset: int | None = None
-        self.bot = Bot(config.bot_token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot")
+        self.bot = Bot(config.bot_token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot",
+                       request=TelegramRequest(base))  # fmt: skip
 
     async def __aenter__(self) -> TelegramChannel:
         await self.start()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
-import httpx
+from channels.http1 import Http1Error, Http1Origin
 
 REST_WEBHOOK_PATH = "/webhooks/rest/webhook"
 
@@ -28,27 +30,27 @@ class BotReply:
 
 
 class RasaClient:
-    """Posts to ``{RASA_URL}/webhooks/rest/webhook``."""
+    """Posts to ``{RASA_URL}/webhooks/rest/webhook`` over kept-alive HTTP/1.1 connections."""
 
-    def __init__(self, base_url: str, timeout: float, http: httpx.AsyncClient | None = None) -> None:
-        self._url = base_url.rstrip("/") + REST_WEBHOOK_PATH
-        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=5.0))
+    def __init__(self, base_url: str, timeout: float) -> None:
+        self._path = urlsplit(base_url).path.rstrip("/") + REST_WEBHOOK_PATH
+        self._http = Http1Origin(base_url, timeout)
 
     async def close(self) -> None:
-        """Close the HTTP client."""
+        """Close the kept-alive connections."""
         await self._http.aclose()
 
     async def send(self, sender: str, message: str, metadata: dict[str, Any]) -> list[BotReply]:
         """Send one message; raise RasaUnavailable unless Rasa answers a list of replies."""
-        body = {"sender": sender, "message": message, "metadata": metadata}
+        body = json.dumps({"sender": sender, "message": message, "metadata": metadata}).encode()
         try:
-            response = await self._http.post(self._url, json=body)
-        except httpx.HTTPError as exc:
-            raise RasaUnavailable(f"Rasa unreachable: {type(exc).__name__}") from exc
-        if response.status_code != 200:
-            raise RasaUnavailable(f"Rasa answered {response.status_code}")
+            response = await self._http.request("POST", self._path, body, "application/json")
+        except Http1Error as exc:
+            raise RasaUnavailable(f"Rasa unreachable: {exc}") from exc
+        if response.status != 200:
+            raise RasaUnavailable(f"Rasa answered {response.status}")
         try:
-            data = response.json()
+            data = json.loads(response.body)
         except ValueError as exc:
             raise RasaUnavailable("Rasa answered non-JSON") from exc
         if not isinstance(data, list):
