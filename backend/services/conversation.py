@@ -133,8 +133,10 @@ class ConversationProcessor:
             return True
         try:
             metadata = await self._metadata(record)
+            sender = f"{record.channel}:{record.channel_user_id}"
+            asking = asyncio.ensure_future(self.rasa.send(sender, _resolve_choice(pending), metadata))
             spinner = self.photos.answer_callback(record) if record.attempts == 0 else _nothing()
-            replies, _ = await asyncio.gather(self._ask(record, _resolve_choice(pending), metadata), spinner)
+            replies, _ = await asyncio.gather(self._answer(record, asking), spinner)
         except (RasaUnavailable, ChannelError) as exc:
             await self._stall(record, str(exc))
             return False
@@ -150,15 +152,14 @@ class ConversationProcessor:
             return
         await self.delivery.deliver_to(record.channel, record.channel_user_id)  # what else can go now
 
-    async def _ask(self, record: InboundRecord, text: str, metadata: dict[str, Any]) -> list[BotReply]:
-        task = asyncio.ensure_future(
-            self.rasa.send(f"{record.channel}:{record.channel_user_id}", text, metadata)
-        )
+    async def _answer(self, record: InboundRecord, asking: asyncio.Future[list[BotReply]]) -> list[BotReply]:
+        """Rasa's replies; the citizen is told to wait when they take longer than the ack timeout.
+        (``asking`` is started before anything else is scheduled: its request goes out first.)"""
         try:
-            return await asyncio.wait_for(asyncio.shield(task), self.ack_timeout)
+            return await asyncio.wait_for(asyncio.shield(asking), self.ack_timeout)
         except TimeoutError:
             await self._acknowledge(record)
-            return await task
+            return await asking
 
     async def _metadata(self, record: InboundRecord) -> dict[str, Any]:
         details = record.details or {}

@@ -20,8 +20,9 @@ class GroupCommit(Generic[In, Out]):
     returns one result per item. A batch that fails is retried item by item, so one bad item
     fails only its own caller. No background task outlives its batch: the first caller that
     finds the writer idle starts a flush that runs while items keep arriving. ``committed``, if
-    given, is called with each result right after its COMMIT, before its caller resumes and
-    also when that caller has gone away (work the result starts is never dropped)."""
+    given, is called with each result right after its COMMIT, also when that caller has gone
+    away (work the result starts is never dropped); the caller resumes one loop step later, so
+    the first step of that work (e.g. a request to Rasa) goes out before the webhook's answer."""
 
     def __init__(
         self,
@@ -62,9 +63,10 @@ class GroupCommit(Generic[In, Out]):
             for single in batch:
                 await self._write([single])
             return
+        loop = asyncio.get_running_loop()
         for (_, future), result in zip(batch, results, strict=True):
             self._after_commit(result)
-            _resolve(future, result)
+            loop.call_soon(_resolve, future, result)  # after the first step of what it started
 
     def _after_commit(self, result: Out) -> None:
         if self._committed is None:
