@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from backend.adapters.db.driver_sql import fetch_all
 from backend.adapters.db.inbound_batch_pg import TURN_COLUMNS, columns_of, insert_from_arrays
 
 OUTBOX_COLUMNS = (("ticket_id", "integer"), ("channel", "text"), ("channel_user_id", "text"),
@@ -40,5 +41,5 @@ def write_replies(
     params = {**columns_of(outbox, OUTBOX_COLUMNS, "o_"), **columns_of(turns, TURN_COLUMNS, "t_"),
               "state": state, "now": now, "inbound_id": inbound_id,
               "conversation_id": conversation_id}  # fmt: skip
-    found = session.execute(WRITE, params).all()
+    found = fetch_all(session, WRITE, params)
     return {key: row_id for _, row_id, key in found if key is not None}, bool(found[0][0])

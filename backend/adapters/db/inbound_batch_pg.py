@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import TextClause, text
 from sqlalchemy.orm import Session
 
+from backend.adapters.db.driver_sql import execute, fetch_all
 from backend.adapters.db.gateway_models import InboundRecord
 
 Key = tuple[str, str]  # (channel, channel user id) or (channel, message id)
@@ -84,7 +85,7 @@ def find(session: Session, keys: Iterable[Key]) -> dict[Key, Found]:
     """The conversations of these (channel, user id) pairs."""
     keys = list(keys)
     params = {"channels": [k[0] for k in keys], "users": [k[1] for k in keys]}
-    return {(row.channel, row.channel_user_id): found(row) for row in session.execute(FIND, params)}
+    return {(row.channel, row.channel_user_id): found(row) for row in fetch_all(session, FIND, params)}
 
 
 def found(row: Any) -> Found:
@@ -98,8 +99,8 @@ def insert_inbound(
     """Insert inbound rows, and the thread turn of each one stored now (turns carry the row's
     channel and message id instead of its id), in one statement; the ids of the rows stored now."""
     params = {**columns_of(rows, INBOUND_COLUMNS), **columns_of(turns, KEYED_TURN_COLUMNS, "t_")}
-    result = session.execute(INSERT_INBOUND_AND_TURNS, params)
-    return {(channel, message_id): row_id for row_id, channel, message_id in result}
+    rows = fetch_all(session, INSERT_INBOUND_AND_TURNS, params)
+    return {(channel, message_id): row_id for row_id, channel, message_id in rows}
 
 
 def lease(
@@ -107,22 +108,22 @@ def lease(
 ) -> tuple[list[int], dict[int, tuple[InboundRecord, bool]]]:
     """Take the lease on each of these conversations that no live process holds, and read each
     one's oldest pending message with its hand-off state, in one statement."""
-    rows = session.execute(LEASE, {"ids": list(ids), "owner": owner, "until": until, "now": now}).mappings()
+    rows = fetch_all(session, LEASE, {"ids": list(ids), "owner": owner, "until": until, "now": now})
     taken, found = [], {}
     for row in rows:
-        taken.append(row["leased"])
-        if row["id"] is not None:
-            record = InboundRecord(**{name: row[name] for name in INBOUND_FIELDS})
-            found[row["leased"]] = (record, bool(row["handed_off"]))
+        taken.append(row.leased)
+        if row.id is not None:
+            record = InboundRecord(**{name: getattr(row, name) for name in INBOUND_FIELDS})
+            found[row.leased] = (record, bool(row.handed_off))
     return taken, found
 
 
 def touch(session: Session, ids: Sequence[int], reachable: Sequence[int], now: Any) -> None:
     """Note the latest message; the reachable ones are reachable again."""
     if ids:
-        session.execute(TOUCH, {"now": now, "ids": list(ids)})
+        execute(session, TOUCH, {"now": now, "ids": list(ids)})
     if reachable:
-        session.execute(TOUCH_REACHABLE, {"now": now, "ids": list(reachable)})
+        execute(session, TOUCH_REACHABLE, {"now": now, "ids": list(reachable)})
 
 
 def columns_of(

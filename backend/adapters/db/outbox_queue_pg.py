@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from backend.adapters.db.driver_sql import execute, fetch_all
 from backend.adapters.db.models import OutboxMessage
 from backend.adapters.db.outbox_repository import FAILED, PENDING, SENDING
 
@@ -32,22 +33,22 @@ def claim_queue(
 ) -> Sequence[OutboxMessage] | None:
     """``SqlDeliveryRepository.claim_queue`` on PostgreSQL; the rows returned are not in the
     session (their lease is already written)."""
-    found = session.execute(QUEUE, {"channel": channel, "user_id": user_id}).mappings().all()
-    if any(row["state"] != PENDING for row in found) or (found and found[0]["total"] != len(found)):
+    found = fetch_all(session, QUEUE, {"channel": channel, "user_id": user_id})
+    if any(row.state != PENDING for row in found) or (found and found[0].total != len(found)):
         return None
     if found:
-        session.execute(LEASE, {"until": until, "ids": [row["id"] for row in found]})
+        execute(session, LEASE, {"until": until, "ids": [row.id for row in found]})
     return [
         OutboxMessage(
-            id=row["id"],
-            channel=row["channel"],
-            channel_user_id=row["channel_user_id"],
-            kind=row["kind"],
-            idempotency_key=row["idempotency_key"],
-            payload=row["payload"],
-            ticket_id=row["ticket_id"],
+            id=row.id,
+            channel=row.channel,
+            channel_user_id=row.channel_user_id,
+            kind=row.kind,
+            idempotency_key=row.idempotency_key,
+            payload=row.payload,
+            ticket_id=row.ticket_id,
             state=SENDING,
-            attempts=row["attempts"] + 1,
+            attempts=row.attempts + 1,
             next_attempt_at=until,
         )  # fmt: skip
         for row in found
