@@ -77,11 +77,12 @@ def direct(url: str) -> bool:
 
 
 class Http1Origin:
-    """Requests to one origin (scheme, host, port), at most ``max_idle`` connections kept open;
-    ``headers`` are sent with every request."""
+    """Requests to one origin (scheme, host, port): at most ``max_connections`` at a time (the
+    others wait, within their timeout), at most ``max_idle`` connections kept open between
+    requests; ``headers`` are sent with every request."""
 
     def __init__(self, base_url: str, timeout: float, connect_timeout: float = 5.0, max_idle: int = 8,
-                 headers: tuple[tuple[str, str], ...] = ()) -> None:  # fmt: skip
+                 headers: tuple[tuple[str, str], ...] = (), max_connections: int = 32) -> None:  # fmt: skip
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {base_url}")
@@ -95,13 +96,14 @@ class Http1Origin:
             *(f"{name}: {value}" for name, value in headers),
         ]
         self._idle: list[_Connection] = []
+        self._slots = asyncio.Semaphore(max_connections)
 
     async def request(self, method: str, target: str, body: bytes = b"", content_type: str | None = None,
                       timeout: float | None = None) -> Http1Response:  # fmt: skip
         """Send one request (``target``: path and query) and read the whole response."""
         message = self._head(method, target, body, content_type) + body
         try:
-            async with asyncio.timeout(self.timeout if timeout is None else timeout):
+            async with asyncio.timeout(self.timeout if timeout is None else timeout), self._slots:
                 connection, reused = await self._acquire()
                 try:
                     return await self._exchange(connection, message)

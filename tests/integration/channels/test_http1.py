@@ -107,3 +107,11 @@ async def test_refused_and_truncated_responses_are_errors(scripted: tuple[Script
     server.answer = lambda _: b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\nConnection: close\r\n\r\nabc"
     with pytest.raises(Http1Error):
         await Http1Origin(url, timeout=2).request("GET", "/")
+
+
+async def test_at_most_max_connections_at_a_time(scripted: tuple[Scripted, str]) -> None:
+    server, url = scripted
+    origin = Http1Origin(url, timeout=5, max_connections=2)
+    responses = await asyncio.gather(*(origin.request("GET", f"/{i}") for i in range(6)))
+    await origin.aclose()
+    assert [r.status for r in responses] == [200] * 6 and server.connections == 2
