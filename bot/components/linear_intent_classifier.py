@@ -1,12 +1,12 @@
-"""A linear intent model over the sentence features, blended with the ranking DIET produced.
+"""The intent classifier of config.yml: linear SVMs over the featurizers' sentence features.
 
-DIET learns the intents well but is often confidently wrong on neighbouring topics, and its
-held-out accuracy moves by up to three points per style between two trainings of the same data.
+DIET learnt the intents well but was often confidently wrong on neighbouring topics, and its
+held-out accuracy moved by up to three points per style between two trainings of the same data.
 Linear SVMs over the same sparse features are deterministic, train in seconds and are strong on
 short texts. Each featurizer's sentence features are a block of their own, TF-IDF weighted and
 L2-normalised separately (as in a union of TF-IDF vectorizers), so the many character n-grams do
-not drown the words. Alone, or averaged with DIET's ranking (bot/components/README.md has the
-measurements).
+not drown the words. Used alone; after another intent classifier its ranking is averaged with
+that one's (`own_weight`). bot/components/README.md has the measurements.
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ class LinearModel:
             [_weigh(m, idf) for m, idf in zip(counts.values(), idfs, strict=True)]
         ).tocsr()
         labels = np.asarray(intents)
-        svm = LinearSVC(C=config["C"]).fit(features, labels)
+        svm = LinearSVC(C=config["C"], random_state=config["random_seed"]).fit(features, labels)
         scale = _calibrated_scale(features, labels, config)
         return cls(
             [str(x) for x in svm.classes_], blocks, np.concatenate(idfs), svm.coef_, svm.intercept_, scale
@@ -206,7 +206,7 @@ def _calibrated_scale(features: scipy.sparse.csr_matrix, labels: np.ndarray, con
     if folds < 2:
         return 1.0
     splitter = StratifiedKFold(folds, shuffle=True, random_state=config["random_seed"])
-    svm = LinearSVC(C=config["C"])
+    svm = LinearSVC(C=config["C"], random_state=config["random_seed"])
     decisions = cross_val_predict(svm, features, labels, cv=splitter, method="decision_function")
     decisions = _per_class(decisions.reshape(len(labels), -1))
     truth = np.searchsorted(np.unique(labels), labels)

@@ -64,6 +64,13 @@ def pipeline(tmp_path_factory):
     config = LinearIntentClassifier.get_default_config()
     LinearIntentClassifier.create(config, storage, Resource("linear"), _context()).train(data)
 
+    def retrain(folder):
+        """A new classifier trained on the same features in another model storage."""
+        storage = LocalModelStorage(folder)
+        classifier = LinearIntentClassifier.create(config, storage, Resource("x"), _context())
+        classifier.train(data)
+        return classifier.model
+
     def load(**overrides):
         merged = {**config, **overrides}
         return LinearIntentClassifier.load(merged, storage, Resource("linear"), _context())
@@ -77,7 +84,7 @@ def pipeline(tmp_path_factory):
             featurizer.process([message])
         return message
 
-    return load, featurize
+    return load, featurize, retrain
 
 
 @pytest.mark.parametrize(
@@ -90,7 +97,7 @@ def pipeline(tmp_path_factory):
     ],
 )
 def test_loaded_model_classifies_new_messages_with_and_without_diacritics(pipeline, text, intent):
-    load, featurize = pipeline
+    load, featurize, _ = pipeline
     message = load().process([featurize(text)])[0]
     ranking = message.get("intent_ranking")
     assert message.get("intent")["name"] == intent
@@ -100,7 +107,7 @@ def test_loaded_model_classifies_new_messages_with_and_without_diacritics(pipeli
 
 
 def test_blends_with_the_ranking_of_an_earlier_classifier(pipeline):
-    load, featurize = pipeline
+    load, featurize, _ = pipeline
     earlier = [{"name": "greet", "confidence": 0.9}, {"name": "report_traffic", "confidence": 0.1}]
     own = _confidences(load(own_weight=1.0).process([featurize("rác thải đổ trộm", earlier)])[0])
     blended = _confidences(load(own_weight=0.5).process([featurize("rác thải đổ trộm", earlier)])[0])
@@ -110,13 +117,13 @@ def test_blends_with_the_ranking_of_an_earlier_classifier(pipeline):
 
 
 def test_ranking_length_limits_the_ranking(pipeline):
-    load, featurize = pipeline
+    load, featurize, _ = pipeline
     message = load(ranking_length=2).process([featurize("xe tải chạy quá tải")])[0]
     assert len(message.get("intent_ranking")) == 2
 
 
 def test_untrained_component_leaves_the_message_alone(tmp_path, pipeline):
-    _, featurize = pipeline
+    _, featurize, _ = pipeline
     storage = LocalModelStorage(tmp_path)
     config = LinearIntentClassifier.get_default_config()
     component = LinearIntentClassifier.load(config, storage, Resource("never_trained"), _context())
@@ -127,10 +134,19 @@ def test_untrained_component_leaves_the_message_alone(tmp_path, pipeline):
 
 
 def test_features_unlike_the_training_ones_leave_the_message_alone(pipeline):
-    load, featurize = pipeline
+    load, featurize, _ = pipeline
     message = featurize("đèn giao thông hỏng", blocks=1)  # the word block is missing
     load().process([message])
     assert message.get("intent") is None
+
+
+def test_training_twice_gives_the_same_model(tmp_path, pipeline):
+    """config.yml's only intent model: the same data must give the same bot, bit for bit."""
+    _, _, retrain = pipeline
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    first, second = retrain(tmp_path / "a"), retrain(tmp_path / "b")
+    assert first.labels == second.labels and first.scale == second.scale
+    assert (first.coef == second.coef).all() and (first.bias == second.bias).all()
 
 
 def _confidences(message: Message) -> dict[str, float]:
