@@ -48,13 +48,13 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app = FastAPI(title="IOC citizen reports API", version="1.0.0", lifespan=lifespan)
     app.state.container = container
     install_error_handlers(app)
+    install_gateway(app, container)  # first: the webhooks are matched before the ~40 other routes
     app.include_router(bot_api.router)
     app.include_router(service_api.router)
     for console_router in (auth_api, users_api, export_api, console_api, console_actions_api, stats_api):
         app.include_router(console_router.router)
     app.include_router(open311.router)
     mount_admin(app, container.engine, ConsoleAdminAuth(container))
-    install_gateway(app, container)
     install_console(app, container)
     container.settings.media_dir.mkdir(parents=True, exist_ok=True)
     app.mount("/media", StaticFiles(directory=container.settings.media_dir), name="media")

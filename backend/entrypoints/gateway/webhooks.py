@@ -32,8 +32,9 @@ GatewayDep = Annotated[Gateway, Depends(get_gateway)]
 
 
 @router.post("/telegram")
-async def telegram_webhook(request: Request, gateway: GatewayDep) -> dict[str, Any]:
+async def telegram_webhook(request: Request) -> dict[str, Any]:
     """Receive a Telegram Update (secret token checked in constant time)."""
+    gateway = get_gateway(request)  # not a dependency: FastAPI's resolution is per request
     telegram = gateway.senders.telegram
     if telegram is None:
         raise HTTPException(
@@ -46,8 +47,9 @@ async def telegram_webhook(request: Request, gateway: GatewayDep) -> dict[str, A
 
 
 @router.post("/zalo")
-async def zalo_webhook(request: Request, gateway: GatewayDep) -> dict[str, Any]:
+async def zalo_webhook(request: Request) -> dict[str, Any]:
     """Receive a Zalo OA event (X-ZEvent-Signature checked)."""
+    gateway = get_gateway(request)
     zalo = gateway.senders.zalo
     if zalo is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Zalo channel is off: the ZALO_* settings are not set")
