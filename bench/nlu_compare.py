@@ -187,7 +187,7 @@ def compare(args: argparse.Namespace, workdir: Path) -> tuple[str, dict]:
 
 
 def _epochs_note(systems: list[System]) -> str:
-    return ", ".join(f"{s.name} {diet_epochs(s.config)}" for s in systems if s.config)
+    return ", ".join(f"{s.name} {diet_epochs(s.config) or 'no DIET'}" for s in systems if s.config)
 
 
 def _jsonable(values: dict) -> dict:

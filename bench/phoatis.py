@@ -120,7 +120,8 @@ def intent_run(args: argparse.Namespace, train: list[Example], test: list[Exampl
     results = run_all(systems_for(args, folder, args.intent_epochs, False), intent_train, test, folder, args)
     title = (
         f"### PhoATIS intents: {len(intent_train)} of {len(train)} train examples, {len(test)} test; "
-        f"DIET {args.intent_epochs} epochs, entity recognition off{_fallback_note(args)}"
+        f"DIET (where a pipeline has one) {args.intent_epochs} epochs, entity recognition off"
+        f"{_fallback_note(args)}"
     )
     return [title, intent_table(results), cost_table(results)], results
 
@@ -134,7 +135,8 @@ def slot_run(args: argparse.Namespace, train: list[Example], test: list[Example]
     results = run_all(systems, slot_train, test, folder, args)
     title = (
         f"### PhoATIS slots: {len(slot_train)} of {len(train)} train examples (random, seed {args.seed}), "
-        f"{len(test)} test; DIET {args.slot_epochs} epochs with entities; only PhoATIS slot types scored"
+        f"{len(test)} test; DIET (where a pipeline has one) {args.slot_epochs} epochs with entities; "
+        "only PhoATIS slot types scored"
         f"{_fallback_note(args)}"
     )
     return [title, slot_summary(results), entity_table(results), cost_table(results)], results
