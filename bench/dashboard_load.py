@@ -4,6 +4,7 @@ run apart (seed while others work; time on a quiet machine):
     .venv/bin/python bench/dashboard_load.py seed NAME --scale 1m   # create NAME, generate tickets
     .venv/bin/python bench/dashboard_load.py measure NAME           # time it (prints the tables)
     .venv/bin/python bench/dashboard_load.py writes NAME            # what the rollup triggers cost
+    .venv/bin/python bench/dashboard_load.py inbox NAME             # the inbox on the same tickets
     .venv/bin/python bench/dashboard_load.py drop NAME
 
 `measure` times, for each dashboard case of console_queries (default 60 days, a year by month, one
@@ -13,7 +14,9 @@ the rollups) next to today's (the rollups, cold) and a cache hit (warm); then /c
 over HTTP with the cache off (cold) and on (warm); one refresh-ahead round. The load average is
 printed before and after. `writes` times single-ticket writes, each its own statement (insert a
 copy of an existing ticket, then resolve and rate it; all rolled back at the end, so commits are
-not timed), with the rollup triggers enabled and then disabled.
+not timed), with the rollup triggers enabled and then disabled. `inbox` times every inbox view of
+console_queries (page 1 of 25 with the total and the counts per status) through the query service
+and as /console over HTTP.
 """
 
 from __future__ import annotations
@@ -41,8 +44,8 @@ def seed(name: str, total: int) -> None:
     generate(kept_database(name), total)
 
 
-def measure(name: str, runs: int) -> None:
-    """Print the service and page tables for the database's tickets."""
+def _opened(name: str) -> tuple[str, int]:
+    """The database's URL and ticket count, without the bench dispatcher; notes commit and load."""
     url = kept_database(name)
     with connect(url) as db:
         total = db.execute("SELECT count(*) FROM tickets").fetchone()[0]
@@ -50,6 +53,12 @@ def measure(name: str, runs: int) -> None:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True, check=True).stdout.strip()  # fmt: skip
     note(f"{total:,} tickets, commit {commit}, load average before: {load_average()}")
+    return url, total
+
+
+def measure(name: str, runs: int) -> None:
+    """Print the service and page tables for the database's tickets."""
+    url, total = _opened(name)
     today = datetime.now(LOCAL_TZ).date()
     two_years = today - timedelta(days=729)
     cases = [
@@ -70,6 +79,20 @@ def measure(name: str, runs: int) -> None:
     row = ["round", round_ms["p50"], round_ms["p95"], round_ms["n"]]
     title = f"One refresh-ahead round at {total:,} tickets (ms; {views} views)"
     table(title, ["refresh_once", "p50", "p95", "runs"], [row])
+    note(f"load average after: {load_average()}")
+
+
+def inbox(name: str, runs: int) -> None:
+    """Print the inbox table: every list case through the query service and over HTTP."""
+    url, total = _opened(name)
+    services = console_queries.measure_services(url, runs)
+    console_queries.create_dispatcher(url)
+    pages = [(case.name, "/console?" + case.query) for case in console_queries.list_cases(url)]
+    http = console_queries.measure_http(url, runs, 0, pages)
+    rows = [[view, f["p50"], f["p95"], http[view]["p50"], http[view]["p95"], f"{f['n']}/{http[view]['n']}"]
+            for view, f in ((k.removeprefix("list: "), v) for k, v in services.items())]  # fmt: skip
+    headers = ["view", "service p50", "service p95", "/console p50", "/console p95", "runs"]
+    table(f"Inbox at {total:,} tickets (ms, signed-in dispatcher, page 1 of 25)", headers, rows)
     note(f"load average after: {load_average()}")
 
 
@@ -127,10 +150,10 @@ def _print_pages(total: int, cold: dict[str, Any], warm: dict[str, Any]) -> None
 def main() -> None:
     raw = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=raw)
-    parser.add_argument("action", choices=("seed", "measure", "writes", "drop"))
+    parser.add_argument("action", choices=("seed", "measure", "writes", "inbox", "drop"))
     parser.add_argument("name", help="database name on the DATABASE_URL server (127.0.0.1 only)")
     parser.add_argument("--scale", choices=tuple(SCALES), default="100k", help="seed: how many tickets")
-    parser.add_argument("--runs", type=int, default=30, help="measure: runs per case")
+    parser.add_argument("--runs", type=int, default=30, help="measure, inbox: runs per case")
     args = parser.parse_args()
     if args.action == "seed":
         seed(args.name, SCALES[args.scale])
@@ -138,6 +161,8 @@ def main() -> None:
         measure(args.name, args.runs)
     elif args.action == "writes":
         writes(args.name)
+    elif args.action == "inbox":
+        inbox(args.name, args.runs)
     else:
         drop_database(args.name)
 
