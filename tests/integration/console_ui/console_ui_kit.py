@@ -32,14 +32,15 @@ def sign_in(client: TestClient, username: str, password: str, next_path: str = "
 
 
 def file_ticket(
-    client: TestClient, headers: dict[str, str], description: str, area: str = "Tân Thạnh"
+    client: TestClient, headers: dict[str, str], description: str, area: str = "Tân Thạnh", **extra: Any
 ) -> str:
-    """File a ticket through the bot API; returns its code."""
+    """File a ticket through the bot API (`extra`: more fields of the request); returns its code."""
     body = {
         "category": "environment",
         "description": description,
         "area": area,
         "contact": {"channel": "telegram", "channel_user_id": str(uuid.uuid4().int % 10**9)},
+        **extra,
     }
     response = client.post("/api/v1/tickets", json=body, headers=headers)
     assert response.status_code == 201, response.text

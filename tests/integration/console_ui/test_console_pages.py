@@ -102,6 +102,28 @@ def test_citizen_text_is_escaped(
         assert "<script>alert" not in html and "<img src=x" not in html
 
 
+def test_ticket_page_links_photos_full_size_and_the_location_on_a_map(
+    browser_like: TestClient, ui_accounts: dict[str, str], service_headers: dict[str, str]
+) -> None:
+    code = file_ticket(
+        browser_like, service_headers, "Rác thải ven sông", latitude=15.5736, longitude=108.474
+    )
+    photos = []
+    for data in (b"\xff\xd8\xff\xe0" + b"\x00" * 64, b"\x89PNG\r\n\x1a\n" + b"\x00" * 64):
+        files = {"file": ("anh", data, "application/octet-stream")}
+        answer = browser_like.post(f"/api/v1/tickets/{code}/photos", files=files, headers=service_headers)
+        assert answer.status_code == 201, answer.text
+        photos.append(answer.json()["url"])
+    sign_in(browser_like, ui_accounts["officer"], PASSWORD)
+    html = browser_like.get(f"/console/tickets/{code}").text
+    for url in photos:  # each thumbnail opens the full-size photo
+        assert f'<a href="{url}" class="photo" target="_blank" rel="noopener"><img src="{url}"' in html
+    assert "15.57360, 108.47400" in html
+    assert (
+        'href="https://www.openstreetmap.org/?mlat=15.5736&amp;mlon=108.474#map=18/15.5736/108.474"' in html
+    )
+
+
 def test_flash_messages_are_fixed_texts(browser_like: TestClient, ui_accounts: dict[str, str]) -> None:
     sign_in(browser_like, ui_accounts["officer"], PASSWORD)
     assert "Đã thực hiện thao tác hàng loạt." in browser_like.get("/console?ok=bulk").text
