@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from sqladmin.authentication import AuthenticationBackend
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 
 from backend.bootstrap import Container
 from backend.domain.access import Principal, Role
 from backend.domain.errors import DomainError
 from backend.entrypoints.api.console_deps import auth_service
-from backend.entrypoints.api.security import read_session, signing_key
+from backend.entrypoints.api.security import read_session, secure_cookies, signing_key
 
 
 class ConsoleAdminAuth(AuthenticationBackend):
@@ -20,6 +22,14 @@ class ConsoleAdminAuth(AuthenticationBackend):
     def __init__(self, container: Container) -> None:
         super().__init__(secret_key=signing_key(container))
         self.container = container
+        self.middlewares = [  # the admin's session cookie: Secure behind https, like the console's
+            Middleware(
+                SessionMiddleware,
+                secret_key=signing_key(container),
+                max_age=container.settings.session_max_age_s,
+                https_only=secure_cookies(container),
+            )
+        ]
 
     async def login(self, request: Request) -> bool:
         """Check the admin log-in form; only administrators get in."""

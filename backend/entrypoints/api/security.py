@@ -70,12 +70,17 @@ def _serializer(container: Container) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(signing_key(container), salt="ioc-console-session")
 
 
+def secure_cookies(container: Container) -> bool:
+    """Cookies carry Secure when the console is served over https (PUBLIC_BASE_URL)."""
+    return container.settings.public_base_url.startswith("https://")
+
+
 def start_session(response: Response, container: Container, principal: Principal, epoch: int) -> str:
     """Set the session and CSRF cookies; returns the CSRF token."""
     token = secrets.token_urlsafe(32)
     value = _serializer(container).dumps({"u": principal.id, "e": epoch, "c": token})
     settings = container.settings
-    secure = settings.public_base_url.startswith("https://")
+    secure = secure_cookies(container)
     common: dict[str, Any] = {"max_age": settings.session_max_age_s, "secure": secure, "samesite": "lax"}
     response.set_cookie(SESSION_COOKIE, value, httponly=True, path="/", **common)
     response.set_cookie(CSRF_COOKIE, token, httponly=False, path="/", **common)

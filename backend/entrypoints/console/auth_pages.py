@@ -8,9 +8,17 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from backend.bootstrap import Container
 from backend.domain.access import Principal, Role
 from backend.entrypoints.api.deps import ContainerDep
-from backend.entrypoints.api.security import AuthDep, CurrentUser, end_session, read_session, start_session
+from backend.entrypoints.api.security import (
+    AuthDep,
+    CurrentUser,
+    end_session,
+    read_session,
+    secure_cookies,
+    start_session,
+)
 from backend.entrypoints.console.rendering import render
 from backend.services.auth_service import AccountLocked, LoginFailed
 
@@ -33,7 +41,9 @@ def safe_next(target: str | None) -> str | None:
     return None
 
 
-def _login_page(request: Request, error: str | None, username: str = "", code: int = 200) -> HTMLResponse:
+def _login_page(
+    request: Request, container: Container, error: str | None, username: str = "", code: int = 200
+) -> HTMLResponse:
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(24)
     response = render(
         request,
@@ -45,7 +55,14 @@ def _login_page(request: Request, error: str | None, username: str = "", code: i
         username=username,
         next=safe_next(request.query_params.get("next")) or "",
     )
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", path="/console")
+    response.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=secure_cookies(container),
+        path="/console",
+    )
     return response
 
 
@@ -54,7 +71,7 @@ def login_form(request: Request, container: ContainerDep) -> Response:
     """The log-in form (already signed in: go home)."""
     if read_session(request, container) is not None and request.query_params.get("ok") != "logged_out":
         return RedirectResponse("/console", status.HTTP_303_SEE_OTHER)
-    return _login_page(request, None)
+    return _login_page(request, container, None)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -70,13 +87,13 @@ def login(
     """Check the password; on success start the session and go to the console."""
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not secrets.compare_digest(csrf_token.encode(), expected.encode()):
-        return _login_page(request, BAD_FORM, username, status.HTTP_403_FORBIDDEN)
+        return _login_page(request, container, BAD_FORM, username, status.HTTP_403_FORBIDDEN)
     try:
         principal, epoch = auth.authenticate(username, password)
     except LoginFailed as error:
-        return _login_page(request, str(error), username, status.HTTP_401_UNAUTHORIZED)
+        return _login_page(request, container, str(error), username, status.HTTP_401_UNAUTHORIZED)
     except AccountLocked as error:
-        return _login_page(request, str(error), username, status.HTTP_429_TOO_MANY_REQUESTS)
+        return _login_page(request, container, str(error), username, status.HTTP_429_TOO_MANY_REQUESTS)
     response = RedirectResponse(safe_next(next) or home_of(principal), status.HTTP_303_SEE_OTHER)
     start_session(response, container, principal, epoch)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/console")
