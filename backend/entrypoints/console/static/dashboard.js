@@ -43,6 +43,23 @@
     });
   }
 
+  function medianChart() {
+    const rows = stats.by_department.filter((d) => d.median_resolution_hours !== null)
+      .sort((a, b) => b.median_resolution_hours - a.median_resolution_hours || a.code.localeCompare(b.code))
+      .slice(0, 12);
+    const hours = (h) => h.toLocaleString("vi-VN", { maximumFractionDigits: 1 }) + " giờ";
+    new Chart(document.getElementById("chart-median"), {
+      type: "bar",
+      data: { labels: rows.map((d) => shortName(d.name)),
+              datasets: [{ label: "Thời gian xử lý trung vị (giờ)", data: rows.map((d) => d.median_resolution_hours),
+                           backgroundColor: "#ae3ec9" }] },
+      options: { indexAxis: "y", scales: { x: { beginAtZero: true, title: { display: true, text: "Giờ" } },
+                                           y: { ticks: { autoSkip: false, font: { size: 11 } } } },
+                 plugins: { legend: { display: false },
+                            tooltip: { callbacks: { label: (c) => hours(c.raw) + " · " + rows[c.dataIndex].resolved + " phản ánh đã xử lý" } } } },
+    });
+  }
+
   function csatChart() {
     const scores = ["1", "2", "3", "4", "5"];
     new Chart(document.getElementById("chart-csat"), {
@@ -66,6 +83,7 @@
   timeChart();
   barChart("chart-unit", stats.by_unit, "#1f6feb");
   barChart("chart-department", stats.by_department, "#0c8599");
+  medianChart();
   csatChart();
   channelChart();
   document.body.dataset.chartsReady = "true";
