@@ -72,6 +72,7 @@ def settings(
         telegram_webhook_secret=WEBHOOK_SECRET,
         telegram_api_base_url=telegram.api_base_url,
         worker_poll_seconds=0.2,
+        dashboard_cache_seconds=0,  # figures follow each test's tickets at once (cache tested elsewhere)
         login_max_failures=3,
     )
 
