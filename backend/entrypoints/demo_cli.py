@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from backend.adapters.db.engine import make_engine, make_session_factory
 from backend.adapters.db.models import Ticket
 from backend.services.demo_catalog import PASSWORD
-from backend.services.demo_data import demo_logins, seed_demo
+from backend.services.demo_data import KEY_PREFIX, demo_logins, seed_demo
 from backend.settings import Settings
 
 
@@ -26,22 +26,28 @@ def seed_demo_command(settings: Settings) -> None:
     print_logins(settings)
 
 
-def ticket_count(settings: Settings) -> int:
-    """How many tickets the database holds."""
+def ticket_counts(settings: Settings) -> tuple[int, int]:
+    """How many tickets the database holds, and how many of them are demo tickets."""
     engine = make_engine(settings.database_url)
     with make_session_factory(engine)() as session:
         count = session.scalar(select(func.count()).select_from(Ticket)) or 0
+        demo = session.scalar(select(func.count()).where(Ticket.idempotency_key.like(KEY_PREFIX + "%"))) or 0
     engine.dispose()
-    return int(count)
+    return int(count), int(demo)
 
 
 def prepare(settings: Settings) -> None:
-    """Migrate, load the reference data, and seed the demo data set into an empty database."""
+    """Migrate, load the reference data, and seed the demo data set into an empty database; print
+    the demo log-ins on every start while the demo data set is there (never on real data)."""
     from backend.entrypoints import cli  # the command table imports this module
 
     cli.migrate(settings)
     cli.load_reference(settings)
-    if ticket_count(settings) == 0:
+    tickets, demo = ticket_counts(settings)
+    if tickets == 0:
         seed_demo_command(settings)
+    elif demo:
+        print("demo data already present; nothing done")
+        print_logins(settings)
     else:
         print("tickets present; demo data not seeded")
