@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 PASSWORD = "mat-khau-giao-dien-2026"
@@ -45,3 +49,61 @@ def file_ticket(
     response = client.post("/api/v1/tickets", json=body, headers=headers)
     assert response.status_code == 201, response.text
     return str(response.json()["code"])
+
+
+async def open_stream(
+    app: FastAPI, path: str, cookie: str, until: Callable[[str], bool], then: Callable[[], Awaitable[Any]]
+) -> tuple[int, str]:
+    """GET `path` as a browser's EventSource; run `then` once the first bytes came, and hang up as
+    soon as the body read so far satisfies `until` (or after 20 s)."""
+    status, body, done = 0, "", asyncio.Event()
+    started = asyncio.Event()
+
+    async def receive() -> dict[str, Any]:
+        if not started.is_set():
+            started.set()
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await done.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status, body
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            body += message.get("body", b"").decode()
+            if body and until(body):
+                done.set()
+
+    headers = [(b"host", b"testserver"), (b"cookie", cookie.encode()), (b"accept", b"text/event-stream")]
+    path_only, _, query = path.partition("?")
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+             "scheme": "http", "path": path_only, "raw_path": path_only.encode(),
+             "query_string": query.encode(), "headers": headers, "client": ("127.0.0.1", 5000),
+             "server": ("testserver", 80)}  # fmt: skip
+    call = asyncio.ensure_future(app(scope, receive, send))
+    await asyncio.sleep(0.5)  # the stream subscribes to its wake-ups
+    if status == 200:
+        await then()
+    await asyncio.wait_for(
+        asyncio.wait([call, asyncio.ensure_future(done.wait())], return_when="FIRST_COMPLETED"), 20
+    )
+    done.set()
+    await asyncio.wait_for(call, 10)
+    return status, body
+
+
+def session_cookie(app: FastAPI, username: str | None) -> str:
+    """The Cookie header of a browser signed in as `username` (none: empty)."""
+    if username is None:
+        return ""
+    client = TestClient(app, follow_redirects=False)  # no lifespan: the app's feed stays open
+    sign_in(client, username, PASSWORD)
+    return "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+
+
+def in_own_loop(scenario: Callable[[], Awaitable[Any]]) -> Any:
+    """Run a coroutine to its end in a loop of its own (the browser suites keep one running in the
+    main thread)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, scenario()).result(60)
