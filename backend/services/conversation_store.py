@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.adapters.db.bot_replies_pg import write_replies
+from backend.adapters.db import bot_replies_pg
 from backend.adapters.db.delivery_repository import PENDING, SENDING, SqlDeliveryRepository
 from backend.adapters.db.gateway_models import ConversationMessage, InboundRecord
 from backend.adapters.db.gateway_repository import SqlConversationRepository
@@ -127,43 +127,44 @@ class ConversationStore:
 
     def store_replies(self, record: InboundRecord, replies: list[BotReply]) -> StoredReplies:
         """Rasa's replies as bot turns and outbox rows, the message settled, and the citizen's
-        queue leased for sending at once, all in one transaction."""
+        queue leased for sending at once, all in one transaction (on PostgreSQL one statement)."""
         now = self.clock()
+        rows = [_reply_row(record, reply, f"rasa:{record.id}:{i}", now) for i, reply in enumerate(replies)]
+        turns = [
+            _bot_turn(record, reply, row.idempotency_key, now)
+            for reply, row in zip(replies, rows, strict=True)
+        ]
         with self.session_factory() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                return self._store_replies_pg(session, record, rows, turns, now)
             earlier = SqlDeliveryRepository(session).claim_queue(
                 record.channel, record.channel_user_id, now, self.send_lease
             )
-            rows = [
-                _reply_row(record, reply, f"rasa:{record.id}:{i}", now) for i, reply in enumerate(replies)
-            ]
             if earlier is not None:  # nothing in the way: the replies are leased as they are written
                 for row in rows:
                     row.state, row.attempts, row.next_attempt_at = SENDING, 1, now + self.send_lease
-            turns = [
-                _bot_turn(record, reply, row.idempotency_key, now)
-                for reply, row in zip(replies, rows, strict=True)
-            ]
-            unreachable = self._write_replies(session, record, rows, turns, now)
-            claimed = None if earlier is None else [Claimed.of(row) for row in [*earlier, *rows]]
-            session.commit()
-        return StoredReplies(claimed, unreachable)
-
-    def _write_replies(self, session: Session, record: InboundRecord, rows: list[OutboxMessage],
-                       turns: list[ConversationMessage], now: datetime) -> bool:  # fmt: skip
-        """Write the replies (ids set on ``rows``), settle the message, mark the conversation
-        answered; whether the citizen is unreachable. PostgreSQL: one statement."""
-        if session.get_bind().dialect.name != "postgresql":
             session.add_all([*rows, *turns])
             self.settle(session, record.id, PROCESSED)
             unreachable = SqlConversationRepository(session).answered(record.conversation_id)
             session.flush()
-            return unreachable
+            claimed = None if earlier is None else [Claimed.of(row) for row in [*earlier, *rows]]
+            session.commit()
+        return StoredReplies(claimed, unreachable)
+
+    def _store_replies_pg(self, session: Session, record: InboundRecord, rows: list[OutboxMessage],
+                          turns: list[ConversationMessage], now: datetime) -> StoredReplies:  # fmt: skip
+        """One statement, run in autocommit (atomic on its own: no BEGIN and COMMIT round trips)."""
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        until = now + self.send_lease
         outbox, thread = [_values(row) for row in rows], [_values(turn) for turn in turns]
-        ids, unreachable = write_replies(session, outbox, thread, record.id, record.conversation_id,
-                                         PROCESSED, now)  # fmt: skip
-        for row in rows:
-            row.id = ids[row.idempotency_key]
-        return unreachable
+        stored = bot_replies_pg.store_replies(session, record, outbox, thread, PROCESSED, now, until)
+        if stored.earlier is None:
+            return StoredReplies(None, stored.unreachable)
+        earlier = [Claimed(item["id"], item["attempts"], record.channel, record.channel_user_id, item["kind"],
+                           item["key"], item["payload"]) for item in stored.earlier]  # fmt: skip
+        replies = [Claimed(stored.ids[row.idempotency_key], 1, record.channel, record.channel_user_id,
+                           row.kind, row.idempotency_key, dict(row.payload)) for row in rows]  # fmt: skip
+        return StoredReplies([*earlier, *replies], stored.unreachable)
 
     def hand_off(self, record: InboundRecord) -> bool:
         """While an official has the conversation, the message joins the ticket thread instead."""

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from backend.adapters.db import outbox_queue_pg
 from backend.adapters.db.base import utcnow
 from backend.adapters.db.gateway_models import DeliveryReceipt
 from backend.adapters.db.models import OutboxMessage
@@ -103,9 +102,8 @@ class SqlDeliveryRepository:
     ) -> Sequence[OutboxMessage] | None:
         """Lease every unsettled row to one citizen, in order, if all are pending and none is
         locked by another transaction; None otherwise (one is being sent or waits for a retry).
-        The leases are written when the session flushes."""
-        if self.session.get_bind().dialect.name == "postgresql":
-            return outbox_queue_pg.claim_queue(self.session, channel, user_id, now + lease)
+        The leases are written when the session flushes. (PostgreSQL claims the queue inside the
+        reply step's single statement, ``bot_replies_pg``.)"""
         every = aliased(OutboxMessage)
         total = (
             select(func.count())

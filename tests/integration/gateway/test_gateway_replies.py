@@ -3,8 +3,9 @@ a reply whose send must be retried holds back the ones after it."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from backend.adapters.db.engine import make_engine
 from backend.adapters.db.gateway_models import ConversationMessage, DeliveryReceipt
 from backend.adapters.db.models import OutboxMessage
 from tests.fakes import telegram_updates as tg
@@ -58,3 +59,21 @@ def test_a_queued_notification_goes_out_before_the_replies(gateway_stack: Gatewa
                                               "Câu thứ hai"]  # fmt: skip
     state = select(OutboxMessage.state, OutboxMessage.attempts).where(OutboxMessage.id == notice)
     assert [tuple(row) for row in gateway_stack.query(state)] == [("delivered", 1)]
+
+
+def test_replies_wait_behind_a_notification_that_waits_for_a_retry(gateway_stack: GatewayStack) -> None:
+    [notice] = _queue(gateway_stack, "telegram", "74104", "Phản ánh đang được xử lý")
+    engine = make_engine(gateway_stack.settings.database_url)
+    with engine.begin() as connection:  # its first send failed: it waits for its retry
+        connection.execute(
+            update(OutboxMessage).where(OutboxMessage.id == notice).values(state="failed", attempts=1,
+                                                                            next_attempt_at=later(60))
+        )  # fmt: skip
+    engine.dispose()
+    telegram_post(gateway_stack, tg.text_update(74104, "hai câu nữa"))
+
+    wait_for(lambda: _rows(gateway_stack, "74104") == [("pending", 0), ("pending", 0)])
+    assert texts_to(gateway_stack, 74104) == []
+    gateway_stack.worker_pass(now=later(600), sweep=False)
+    assert texts_to(gateway_stack, 74104) == ["Phản ánh đang được xử lý", "Bot đã nhận: hai câu nữa",
+                                              "Câu thứ hai"]  # fmt: skip
