@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     session_max_age_s: int = 12 * 3600
     dashboard_cache_seconds: int = Field(default=30, ge=0, le=60)  # per-filter dashboard figures; 0 = off
     dashboard_prewarm_seconds: int = Field(default=20, ge=0, le=59)  # refresh-ahead period; 0 = off
+    inbox_count_cap: int = Field(default=10_000, ge=1)  # inbox counts stop past it (shown as 10.000+)
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
     open311_api_keys: str = Field(default="", repr=False)  # comma-separated; SERVICE_TOKEN also works

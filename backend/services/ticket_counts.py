@@ -1,11 +1,13 @@
-"""The inbox counts per status: from the trigger-kept summary table when the filter allows."""
+"""The inbox counts per status: from the trigger-kept summary table when the filter allows, else
+counted over the matching rows, stopping at a cap (a common free-text phrase matches ~50,000)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, func, select, text
+from sqlalchemy import Column, ColumnElement, Integer, MetaData, String, Table, func, literal, select, text
 from sqlalchemy.orm import Session
 
 from backend.adapters.db.models import Ticket
@@ -22,6 +24,16 @@ SUMMARY = Table(
     Column("tickets", Integer),
 )
 _HAS_SUMMARY: dict[str, bool] = {}  # database URL → the summary table exists
+DEFAULT_COUNT_CAP = 10_000  # count at most this many matching rows (+1, to know there are more)
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """Tickets per status; when `capped`, counting stopped after cap + 1 rows and every figure is a
+    lower bound (the rows counted are whichever the scan met first, not a fair sample)."""
+
+    found: dict[str, int]
+    capped: bool = False
 
 
 def _has_summary(session: Session) -> bool:
@@ -42,14 +54,29 @@ def summary_covers(flt: TicketFilter) -> bool:
     return not (timed or flt.codes or blank_unit or (flt.text and flt.text.strip()))
 
 
-def status_counts(session: Session, flt: TicketFilter, now: datetime, scope: str | None) -> dict[str, int]:
-    """Exact tickets per status of the filter without its status part (unknown statuses kept)."""
+def status_counts(
+    session: Session, flt: TicketFilter, now: datetime, scope: str | None, cap: int | None = None
+) -> StatusCounts:
+    """Tickets per status of the filter without its status part (unknown statuses kept): exact from
+    the summary table, else counted over at most `cap` + 1 matching rows (all of them if no cap)."""
     if summary_covers(flt) and _has_summary(session):
         statement = _summary_counts(flt, scope)
     else:
         where = conditions(session, flt, now, scope, with_status=False)
-        statement = select(Ticket.status, func.count()).where(*where).group_by(Ticket.status)
-    return {status: int(count) for status, count in session.execute(statement)}
+        rows = select(Ticket.status).where(*where)
+        if cap is not None:
+            rows = rows.limit(cap + 1)
+        matched = rows.subquery()
+        statement = select(matched.c.status, func.count()).group_by(matched.c.status)
+    found = {status: int(count) for status, count in session.execute(statement)}
+    return StatusCounts(found, cap is not None and sum(found.values()) > cap)
+
+
+def capped_count(session: Session, where: list[ColumnElement[bool]], cap: int) -> tuple[int, bool]:
+    """(matching tickets, False), or (cap, True) when more than `cap` match; visits ≤ cap + 1 rows."""
+    matched = select(literal(1)).select_from(Ticket).where(*where).limit(cap + 1).subquery()
+    count = int(session.scalar(select(func.count()).select_from(matched)) or 0)
+    return (cap, True) if count > cap else (count, False)
 
 
 def _summary_counts(flt: TicketFilter, scope: str | None) -> Any:

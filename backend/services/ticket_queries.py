@@ -15,7 +15,13 @@ from backend.domain.access import EXPORTERS, TICKET_WORKERS, Principal, departme
 from backend.domain.errors import InvalidInput
 from backend.domain.lifecycle import STATUS_VI, Status, is_open
 from backend.domain.sla import LOCAL_TZ, is_overdue
-from backend.services.ticket_counts import per_status, status_counts, total_of
+from backend.services.ticket_counts import (
+    DEFAULT_COUNT_CAP,
+    capped_count,
+    per_status,
+    status_counts,
+    total_of,
+)
 from backend.services.ticket_filters import TicketFilter, conditions, due_soon_limit
 
 SORTS = {
@@ -66,10 +72,13 @@ class TicketRow:
 @dataclass(frozen=True)
 class TicketPage:
     items: list[TicketRow]
-    total: int
+    total: int  # when total_capped: the cap, and more tickets match
     page: int
     page_size: int
     counts: dict[str, int]  # per status, for the filter without its status part
+    has_next: bool = False  # a next page has rows (known without the total)
+    total_capped: bool = False  # counting stopped at the cap: `total` is a lower bound
+    counts_capped: bool = False  # likewise `counts`: each a lower bound, their sum over the cap
 
 
 def ticket_row(ticket: Ticket, now: datetime, soon_limit: datetime | None = None) -> TicketRow:
@@ -107,14 +116,20 @@ def _order(sort: Sort) -> list[Any]:
 class TicketQueries:
     """Read-only queries of the console, always limited to what the principal may see."""
 
-    def __init__(self, session_factory: sessionmaker[Session], clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        clock: Callable[[], datetime],
+        count_cap: int = DEFAULT_COUNT_CAP,
+    ) -> None:
         self.session_factory = session_factory
         self.clock = clock
+        self.count_cap = count_cap  # counts over the matching rows stop after this many (+1)
 
     def list(
         self, principal: Principal, flt: TicketFilter, sort: Sort, page: int = 1, page_size: int = 25
     ) -> TicketPage:
-        """One page of the inbox, the total, and the counts per status."""
+        """One page of the inbox, the total, and the counts per status (capped: see TicketPage)."""
         require(principal, TICKET_WORKERS, "list tickets")
         if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
             raise InvalidInput(f"page must be ≥ 1 and page_size between 1 and {MAX_PAGE_SIZE}")
@@ -122,11 +137,25 @@ class TicketQueries:
         with self.session_factory() as session:
             where = conditions(session, flt, now, scope)
             statement = select(Ticket).where(*where).order_by(*_order(sort))
-            rows = session.scalars(statement.offset((page - 1) * page_size).limit(page_size)).unique()
+            rows = session.scalars(statement.offset((page - 1) * page_size).limit(page_size + 1)).unique()
             soon = due_soon_limit(session, now)
             items = [ticket_row(t, now, soon) for t in rows]
-            found = status_counts(session, flt, now, scope)
-        return TicketPage(items, total_of(found, flt.statuses), page, page_size, per_status(found))
+            counts = status_counts(session, flt, now, scope, self.count_cap)
+            total, total_capped = total_of(counts.found, flt.statuses), False
+            if counts.capped and not flt.statuses:
+                total, total_capped = self.count_cap, True
+            elif counts.capped:  # the chosen statuses' total needs a (capped) count of its own
+                total, total_capped = capped_count(session, where, self.count_cap)
+        return TicketPage(
+            items[:page_size],
+            total,
+            page,
+            page_size,
+            per_status(counts.found),
+            has_next=len(items) > page_size,
+            total_capped=total_capped,
+            counts_capped=counts.capped,
+        )
 
     def rows_for_export(
         self, principal: Principal, flt: TicketFilter, sort: Sort, limit: int

@@ -29,7 +29,7 @@ def auth_service(container: Container) -> AuthService:
 
 def get_queries(container: ContainerDep) -> TicketQueries:
     """The inbox queries."""
-    return TicketQueries(container.session_factory, container.clock)
+    return TicketQueries(container.session_factory, container.clock, container.settings.inbox_count_cap)
 
 
 def get_details(container: ContainerDep) -> TicketDetails:

@@ -56,6 +56,7 @@ def inbox(
         user,
         page=result,
         pages=pages,
+        count_cap=container.settings.inbox_count_cap,
         sort=sort,
         sorts=SORT_VI,
         statuses=STATUS_VI,

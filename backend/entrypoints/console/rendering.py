@@ -104,6 +104,11 @@ def actor_name(actor: str | None) -> str:
     return ACTOR_VI.get(actor, actor)
 
 
+def number(value: int) -> str:
+    """An integer in Vietnamese notation: 10000 → '10.000'."""
+    return f"{value:,}".replace(",", ".")
+
+
 def query_with(request: Request, **changes: Any) -> str:
     """The current query string with some parameters replaced (None removes them)."""
     items = [(k, v) for k, v in request.query_params.multi_items() if k not in changes]
@@ -115,6 +120,7 @@ for name, function in {
     "local_time": local_time,
     "remaining": remaining,
     "actor_name": actor_name,
+    "number": number,
 }.items():
     templates.env.filters[name] = function
 templates.env.globals.update(

@@ -114,7 +114,9 @@
     });
     body.insertBefore(row, body.firstChild);
     const count = document.querySelector('.status-tabs a[data-status="' + t.status + '"] .count');
-    if (count) count.textContent = String(Number(count.textContent) + 1);
+    if (count && !count.textContent.endsWith("+")) {  // "10.000+": capped, left as it is
+      count.textContent = String(Number(count.textContent.replace(/\./g, "")) + 1).replace(/\B(?=(\d{3})+$)/g, ".");
+    }
     fresh += 1;
     showNews(fresh + " phản ánh mới vừa đến.");
   }
