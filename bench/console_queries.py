@@ -44,7 +44,8 @@ class ListCase:
 
 
 def list_cases(url: str) -> list[ListCase]:
-    """Typical inbox views: default, open work, one department, category + ward, overdue, recent, text."""
+    """Typical inbox views: default, open work, one department, category + ward, overdue, recent, text
+    (a common phrase, a ticket code, a common phrase with statuses chosen)."""
     with connect(url) as db:
         department = db.execute(
             "SELECT department_code FROM tickets GROUP BY 1 ORDER BY count(*) DESC"
@@ -67,6 +68,10 @@ def list_cases(url: str) -> list[ListCase]:
         ListCase("last 7 days", TicketFilter(created_from=week), f"from={week.isoformat()}"),
         ListCase("text 'cong thoat nuoc'", TicketFilter(text="cong thoat nuoc"), "q=cong+thoat+nuoc"),
         ListCase("text: a ticket code", TicketFilter(text=ticket), f"q={ticket}"),
+        ListCase("text + assigned", TicketFilter(statuses=("assigned",), text="cong thoat nuoc"),
+                 "status=assigned&q=cong+thoat+nuoc"),
+        ListCase("text + open statuses", TicketFilter(statuses=OPEN, text="cong thoat nuoc"),
+                 "status=" + ",".join(OPEN) + "&q=cong+thoat+nuoc"),
     ]  # fmt: skip
 
 

@@ -17,9 +17,10 @@ from backend.domain.lifecycle import STATUS_VI, Status, is_open
 from backend.domain.sla import LOCAL_TZ, is_overdue
 from backend.services.ticket_counts import (
     DEFAULT_COUNT_CAP,
-    capped_count,
+    chosen_total,
     per_status,
     status_counts,
+    total_apart,
     total_of,
 )
 from backend.services.ticket_filters import TicketFilter, conditions, due_soon_limit
@@ -140,12 +141,15 @@ class TicketQueries:
             rows = session.scalars(statement.offset((page - 1) * page_size).limit(page_size + 1)).unique()
             soon = due_soon_limit(session, now)
             items = [ticket_row(t, now, soon) for t in rows]
+            apart = total_apart(self.session_factory, session, flt, where, self.count_cap)
             counts = status_counts(session, flt, now, scope, self.count_cap)
             total, total_capped = total_of(counts.found, flt.statuses), False
             if counts.capped and not flt.statuses:
                 total, total_capped = self.count_cap, True
             elif counts.capped:  # the chosen statuses' total needs a (capped) count of its own
-                total, total_capped = capped_count(session, where, self.count_cap)
+                total, total_capped = chosen_total(apart, session, where, self.count_cap)
+            elif apart is not None:
+                apart.cancel()  # exact from the counts; if already running, it ends on its own
         return TicketPage(
             items[:page_size],
             total,

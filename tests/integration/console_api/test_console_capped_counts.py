@@ -9,10 +9,14 @@ from typing import Any
 import pytest
 from console_testkit import create_ticket, login, token
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from backend.bootstrap import bootstrap
+from backend.domain.access import Principal, Role
 from backend.entrypoints.app import create_app
 from backend.entrypoints.console.rendering import number
+from backend.services.ticket_filters import TicketFilter
+from backend.services.ticket_queries import Sort, TicketQueries
 from backend.settings import Settings
 
 INBOX = "/api/v1/console/tickets"
@@ -90,3 +94,37 @@ def test_the_inbox_page_shows_a_capped_count_with_a_plus(
 
 def test_numbers_use_the_vietnamese_thousands_separator() -> None:
     assert [number(n) for n in (7, 10_000, 1_234_567)] == ["7", "10.000", "1.234.567"]
+
+
+def test_the_chosen_statuses_total_is_counted_beside_the_counts_per_status(
+    backend_settings: Settings, filed: Callable[[int], tuple[str, list[str]]]
+) -> None:
+    """A common phrase with statuses chosen: the total's capped count runs on a second pooled
+    connection while the counts per status run on the first (two trigram bitmaps at once), and
+    stays exact under the cap while the counts per status are capped."""
+    marker, _ = filed(CAP + 2)
+    container = bootstrap(backend_settings.model_copy(update={"inbox_count_cap": CAP}))
+    held, most = [0], [0]
+
+    def checkout(*_: Any) -> None:
+        held[0] += 1
+        most[0] = max(most[0], held[0])
+
+    def checkin(*_: Any) -> None:
+        held[0] -= 1
+
+    event.listen(container.engine, "checkout", checkout)
+    event.listen(container.engine, "checkin", checkin)
+    queries = TicketQueries(container.session_factory, container.clock, CAP)
+    dispatcher = Principal(1, "dispatcher", "Dispatcher", Role.DISPATCHER, None)
+    try:
+        chosen = queries.list(dispatcher, TicketFilter(statuses=("assigned",), text=marker), Sort())
+        assert (chosen.total, chosen.total_capped, chosen.counts_capped) == (CAP, True, True)
+        assert most[0] == 2
+        none = queries.list(dispatcher, TicketFilter(statuses=("in_progress",), text=marker), Sort())
+        assert (none.total, none.total_capped, none.counts_capped) == (0, False, True)
+        most[0] = 0
+        everything = queries.list(dispatcher, TicketFilter(text=marker), Sort())
+        assert (everything.total, everything.total_capped, most[0]) == (CAP, True, 1)
+    finally:
+        container.engine.dispose()
