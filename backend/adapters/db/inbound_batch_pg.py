@@ -8,7 +8,8 @@ it; a multi-row VALUES list of 64 rows costs more to parse than to run."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -138,3 +139,117 @@ def _json_value(value: Any) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+# The common case as one statement, run in autocommit: messages of citizens whose conversations
+# all exist (otherwise it does nothing and says so). Conversations read, inbound rows inserted in
+# arrival order (de-duplicated by (channel, message id)) with their turns (a pressed button's turn
+# reads as its title, from the buttons last offered), then ONE update of each conversation row
+# (a row may be updated once per statement): new display name, latest message (to the minute),
+# reachable again, and the forwarder's lease when no live process holds it (tested on the row as
+# it is when locked, as LEASE does). The oldest pending message of a leased conversation is the
+# lesser of the table's (the statement's snapshot, which cannot see its own inserts) and the
+# inserted ones.
+_ROW_COLUMNS = tuple(column for column in INBOUND_COLUMNS if column[0] != "conversation_id")
+_TITLE = (
+    "(SELECT b.value->>'title' FROM (SELECT o.id, o.buttons FROM conversation_messages AS o"
+    " WHERE o.conversation_id = ins.conversation_id AND o.direction = 'out'"
+    " ORDER BY o.id DESC LIMIT 20) AS o,"
+    " json_array_elements(CASE WHEN json_typeof(o.buttons) = 'array' THEN o.buttons ELSE '[]' END)"
+    " WITH ORDINALITY AS b(value, ord) WHERE b.value->>'payload' = t.value->>'payload'"
+    " ORDER BY o.id DESC, b.ord LIMIT 1)"
+)
+_KNOWN_TURN_VALUES = {
+    "conversation_id": "ins.conversation_id",
+    "inbound_id": "ins.id",
+    "text": f"CASE WHEN t.value->>'payload' IS NULL THEN t.value->>'text'"
+    f" ELSE coalesce({_TITLE}, t.value->>'text') END",
+}
+_KNOWN_TURNS = (*KEYED_TURN_COLUMNS, ("payload", "text"))  # payload: of a pressed button
+_FREE = "(c.lease_until IS NULL OR c.lease_until < :now)"
+_TAKE = f"v.fresh AND {_FREE}"
+STORE_KNOWN = text(
+    "WITH k AS (SELECT k.value->>'channel' AS channel, k.value->>'user' AS channel_user_id,"
+    " k.value->>'name' AS name FROM json_array_elements(CAST(:keys AS json)) AS k(value))"
+    ", conv AS (SELECT c.id, c.channel, c.channel_user_id, c.display_name, c.last_message_at, c.unreachable,"
+    " k.name FROM conversations AS c"
+    " JOIN k ON c.channel = k.channel AND c.channel_user_id = k.channel_user_id)"
+    ", ok AS (SELECT (SELECT count(*) FROM conv) = (SELECT count(*) FROM k) AS known,"
+    " (SELECT json_agg(json_build_array(channel, channel_user_id, id)) FROM conv) AS conversations)"
+    f", ins AS (INSERT INTO inbound_messages (conversation_id, {', '.join(n for n, _ in _ROW_COLUMNS)})"
+    f" SELECT conv.id, {fields('r.value', _ROW_COLUMNS)}"
+    " FROM json_array_elements(CAST(:rows AS json)) WITH ORDINALITY AS r(value, ord)"
+    " JOIN conv ON conv.channel = r.value->>'channel' AND conv.channel_user_id = r.value->>'channel_user_id'"
+    " WHERE (SELECT known FROM ok) ORDER BY r.ord"
+    " ON CONFLICT (channel, message_id) DO NOTHING RETURNING *)"
+    f", turns AS (INSERT INTO conversation_messages ({', '.join(n for n, _ in TURN_COLUMNS)})"
+    " SELECT "
+    + ", ".join(_KNOWN_TURN_VALUES.get(n) or fields("t.value", [(n, k)]) for n, k in TURN_COLUMNS)
+    + " FROM json_array_elements(CAST(:turns AS json)) WITH ORDINALITY AS t(value, ord)"
+    " JOIN ins ON ins.channel = t.value->>'channel' AND ins.message_id = t.value->>'message_id'"
+    " ORDER BY t.ord)"
+    ", v AS (SELECT conv.id, conv.name,"
+    " coalesce(conv.name, '') <> '' AND conv.name IS DISTINCT FROM conv.display_name AS rename,"
+    " EXISTS (SELECT 1 FROM ins WHERE ins.conversation_id = conv.id) AS fresh,"
+    " conv.unreachable AND EXISTS (SELECT 1 FROM ins WHERE ins.conversation_id = conv.id"
+    " AND ins.kind <> 'unfollow') AS reach, coalesce(conv.last_message_at < :stale, true) AS stale"
+    " FROM conv WHERE (SELECT known FROM ok))"
+    ", upd AS (UPDATE conversations AS c SET"
+    " display_name = CASE WHEN v.rename THEN v.name ELSE c.display_name END,"
+    " last_message_at = CASE WHEN v.reach OR (v.fresh AND v.stale) THEN :now ELSE c.last_message_at END,"
+    " unreachable = CASE WHEN v.reach THEN false ELSE c.unreachable END,"
+    " unreachable_reason = CASE WHEN v.reach THEN NULL ELSE c.unreachable_reason END,"
+    f" lease_owner = CASE WHEN {_TAKE} THEN :owner ELSE c.lease_owner END,"
+    f" lease_until = CASE WHEN {_TAKE} THEN :until ELSE c.lease_until END"
+    f" FROM v WHERE c.id = v.id AND (v.rename OR v.reach OR (v.fresh AND (v.stale OR {_FREE})))"
+    " RETURNING c.id, c.lease_owner = :owner AS leased)"
+    ", nxt AS (SELECT u.id AS leased, p.*, EXISTS (SELECT 1 FROM conversation_handoffs AS h"
+    " WHERE h.channel = p.channel AND h.channel_user_id = p.channel_user_id AND h.active) AS handed_off"
+    " FROM upd AS u CROSS JOIN LATERAL (SELECT * FROM (SELECT * FROM inbound_messages AS m"
+    " WHERE m.conversation_id = u.id AND m.state = 'pending' ORDER BY m.id LIMIT 1) AS a"
+    " UNION ALL SELECT * FROM ins WHERE ins.conversation_id = u.id ORDER BY id LIMIT 1) AS p WHERE u.leased)"
+    " SELECT o.known, o.conversations, s.id AS stored_id, s.channel AS stored_channel,"
+    " s.message_id AS stored_message_id, n.* FROM ok AS o"
+    " LEFT JOIN (SELECT id, channel, message_id, conversation_id,"
+    " row_number() OVER (PARTITION BY conversation_id ORDER BY id) AS rn FROM ins) AS s ON true"
+    " LEFT JOIN nxt AS n ON n.leased = s.conversation_id AND s.rn = 1"
+    " ORDER BY s.id"
+)
+
+
+@dataclass(frozen=True)
+class StoredKnown:
+    """What STORE_KNOWN did: each citizen's conversation id, the ids of the rows stored now (by
+    (channel, message id)), the conversations leased and the message each one handles first."""
+
+    conversations: dict[Key, int]
+    stored: dict[Key, int]
+    taken: list[int]
+    found: dict[int, tuple[InboundRecord, bool]]
+
+
+def store_known(
+    session: Session, names: Mapping[Key, str | None], rows: Sequence[dict[str, Any]],
+    turns: Sequence[dict[str, Any]], owner: str, until: datetime, now: datetime, stale: datetime,
+) -> StoredKnown | None:  # fmt: skip
+    """Run STORE_KNOWN (rows without a conversation id; turns keyed by channel and message id,
+    with the pressed button's ``payload``); None when a citizen has no conversation yet (then
+    nothing was written)."""
+    keys = json.dumps(
+        [{"channel": c, "user": u, "name": n} for (c, u), n in names.items()], ensure_ascii=False
+    )
+    params = {"keys": keys, "rows": rows_json(rows, _ROW_COLUMNS), "turns": rows_json(turns, _KNOWN_TURNS),
+              "owner": owner, "until": until, "now": now, "stale": stale}  # fmt: skip
+    result = fetch_all(session, STORE_KNOWN, params)
+    if not result[0].known:
+        return None
+    conversations = {(c, u): cid for c, u, cid in result[0].conversations}
+    stored, taken, found = {}, [], {}
+    for row in result:
+        if row.stored_id is not None:
+            stored[(row.stored_channel, row.stored_message_id)] = row.stored_id
+        if row.leased is not None:
+            taken.append(row.leased)
+            record = InboundRecord(**{name: getattr(row, name) for name in INBOUND_FIELDS})
+            found[row.leased] = (record, bool(row.handed_off))
+    return StoredKnown(conversations, stored, taken, found)
