@@ -147,7 +147,7 @@ class TicketQueries:
             if counts.capped and not flt.statuses:
                 total, total_capped = self.count_cap, True
             elif counts.capped:  # the chosen statuses' total needs a (capped) count of its own
-                total, total_capped = chosen_total(apart, session, where, self.count_cap)
+                total, total_capped = chosen_total(apart, session, flt, where, self.count_cap)
             elif apart is not None:
                 apart.cancel()  # exact from the counts; if already running, it ends on its own
         return TicketPage(
