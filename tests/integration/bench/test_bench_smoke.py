@@ -109,7 +109,7 @@ def test_dashboard_bench_seeds_times_and_drops_a_kept_database(server_url: str) 
         pages = table_rows(output, "/console/dashboard over HTTP")
         assert len(pages) == 6 and all(re.search(rf"(\| {NUMBER} ){{4}}\|", row) for row in pages), pages
         inbox = table_rows(run("inbox", name, "--runs", "2"), "Inbox at")
-        assert len(inbox) == 8 and all(re.search(rf"(\| {NUMBER} ){{4}}\|", row) for row in inbox), inbox
+        assert len(inbox) == 10 and all(re.search(rf"(\| {NUMBER} ){{4}}\|", row) for row in inbox), inbox
         writes = table_rows(run("writes", name), "Single-ticket writes")
         assert [row.split("|")[1].strip() for row in writes] == [
             "insert, triggers on", "resolve, triggers on", "insert, triggers off", "resolve, triggers off"
