@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 RATE_LIMITED = "rate_limited"
 Key = tuple[str, str]  # (channel, message id)
-KNOWN_CAP = 100_000  # (channel, user) pairs remembered with a conversation; forgotten all at once past it
 
 
 class Leases(Protocol):
@@ -104,10 +103,6 @@ class InboundService:
         self.limiter = limiter
         self.clock = clock
         self.leases = leases
-        # (channel, user) pairs seen with a conversation in this process: a hint only (another
-        # replica may have created one; then the transaction finds it), so a stranger's first
-        # batch skips the one-statement attempt that would find no conversation and write nothing.
-        self.known: set[Key] = set()
 
     def accept(self, message: InboundMessage) -> Accepted:
         """Store the message and its thread turn; a repeated delivery stores nothing."""
@@ -121,8 +116,7 @@ class InboundService:
 
     def _store(self, messages: Sequence[InboundMessage], verdicts: list[str]) -> list[Accepted]:
         now = self.clock()
-        senders = {(m.channel.value, m.channel_user_id) for m in messages}
-        if self.leases is not None and all(v == "ok" for v in verdicts) and senders <= self.known:
+        if self.leases is not None and all(verdict == "ok" for verdict in verdicts):
             accepted = self._store_known(messages, now)
             if accepted is not None:
                 return accepted
@@ -138,13 +132,7 @@ class InboundService:
             if self.leases is not None:
                 accepted = _with_leases(accepted, self.leases.lease_many(session, _to_forward(accepted), now))
             session.commit()
-        self._remember(senders)
         return accepted
-
-    def _remember(self, senders: set[Key]) -> None:
-        if len(self.known) + len(senders) > KNOWN_CAP:
-            self.known.clear()
-        self.known |= senders
 
     def _store_known(self, messages: Sequence[InboundMessage], now: datetime) -> list[Accepted] | None:
         """On PostgreSQL, messages of citizens who all have a conversation: one statement in

@@ -126,9 +126,8 @@ def test_a_known_citizens_batch_is_stored_once_in_arrival_order(gateway: Gateway
     within the batch and later stores nothing, ids follow arrival order, a pressed button's turn
     reads as its title, a new display name is kept, the lease goes with the first message."""
     user = str(40_000 + uuid.uuid4().int % 9_999)
-    assert ("telegram", user) not in gateway.inbound.known  # a stranger goes straight to the transaction
     first = gateway.inbound.accept(_text(user, "tin 1"))
-    assert first.lease is not None and ("telegram", user) in gateway.inbound.known
+    assert first.lease is not None
     with gateway.container.session_factory() as session:
         repo = SqlConversationRepository(session)
         repo.release(first.conversation_id, first.lease.owner)
