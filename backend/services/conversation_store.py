@@ -85,12 +85,6 @@ class ConversationStore:
             return {}
         owner = uuid.uuid4().hex[:16]
         taken, found = SqlInboundBatch(session).lease(conversation_ids, owner, now + self.lease, now)
-        return self.leases(session, owner, taken, found)
-
-    def leases(self, session: Session, owner: str, taken: list[int],
-               found: dict[int, tuple[InboundRecord, bool]]) -> dict[int, Lease]:  # fmt: skip
-        """The leases taken by ``owner`` with the message each one handles first (``found``); a
-        conversation with nothing pending after all is given back."""
         repo = SqlConversationRepository(session)
         for conversation_id in set(taken) - set(found):  # nothing pending after all
             repo.release(conversation_id, owner)

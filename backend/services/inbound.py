@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.adapters.db import inbound_batch_pg
 from backend.adapters.db.delivery_repository import PENDING
 from backend.adapters.db.engine import retry_if_dropped
-from backend.adapters.db.gateway_models import InboundRecord
 from backend.adapters.db.gateway_repository import SqlConversationRepository
-from backend.adapters.db.inbound_batch import TOUCH_EVERY, SqlInboundBatch
+from backend.adapters.db.inbound_batch import SqlInboundBatch
 from backend.adapters.db.models import OutboxMessage
 from backend.adapters.redis.rate_limit import AbstractRateLimiter
 from backend.services.gateway_texts import GATEWAY_TEXTS, LOCATION_MARK, PHOTO_MARK
@@ -28,20 +25,7 @@ if TYPE_CHECKING:
 
 RATE_LIMITED = "rate_limited"
 Key = tuple[str, str]  # (channel, message id)
-
-
-class Leases(Protocol):
-    """The forwarder's leases, taken in the transaction (or statement) that stores the messages."""
-
-    lease: timedelta
-
-    def lease_many(
-        self, session: Session, conversation_ids: list[int], now: datetime
-    ) -> dict[int, Lease]: ...
-
-    def leases(
-        self, session: Session, owner: str, taken: list[int], found: dict[int, tuple[InboundRecord, bool]]
-    ) -> dict[int, Lease]: ...  # fmt: skip
+LeaseMany = Callable[[Session, list[int], datetime], dict[int, "Lease"]]
 
 
 @dataclass(frozen=True)
@@ -97,12 +81,12 @@ class InboundService:
         session_factory: sessionmaker[Session],
         limiter: AbstractRateLimiter,
         clock: Callable[[], datetime],
-        leases: Leases | None = None,
+        lease_many: LeaseMany | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.limiter = limiter
         self.clock = clock
-        self.leases = leases
+        self.lease_many = lease_many
 
     def accept(self, message: InboundMessage) -> Accepted:
         """Store the message and its thread turn; a repeated delivery stores nothing."""
@@ -116,10 +100,6 @@ class InboundService:
 
     def _store(self, messages: Sequence[InboundMessage], verdicts: list[str]) -> list[Accepted]:
         now = self.clock()
-        if self.leases is not None and all(verdict == "ok" for verdict in verdicts):
-            accepted = self._store_known(messages, now)
-            if accepted is not None:
-                return accepted
         with self.session_factory() as session:
             batch = SqlInboundBatch(session)
             names = {(m.channel.value, m.channel_user_id): m.display_name for m in messages}
@@ -129,40 +109,10 @@ class InboundService:
             outcome = _Outcome(session, batch, now)
             stored = batch.insert_inbound(_first_of_each(records), outcome.turns(messages, records))
             accepted = outcome.settle(messages, records, verdicts, stored)
-            if self.leases is not None:
-                accepted = _with_leases(accepted, self.leases.lease_many(session, _to_forward(accepted), now))
+            if self.lease_many is not None:
+                accepted = _with_leases(accepted, self.lease_many(session, _to_forward(accepted), now))
             session.commit()
         return accepted
-
-    def _store_known(self, messages: Sequence[InboundMessage], now: datetime) -> list[Accepted] | None:
-        """On PostgreSQL, messages of citizens who all have a conversation: one statement in
-        autocommit (atomic on its own: no BEGIN and COMMIT round trips, each a slow wake-up after
-        the backend sat idle); None when that does not apply (nothing was written)."""
-        assert self.leases is not None
-        with self.session_factory() as session:
-            if session.get_bind().dialect.name != "postgresql":
-                return None
-            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-            names = {(m.channel.value, m.channel_user_id): m.display_name for m in messages}
-            records = [self._record(0, m, "ok", now) for m in messages]
-            turns: dict[Key, dict[str, Any]] = {}
-            for message, record in zip(messages, records, strict=True):
-                turns.setdefault((record["channel"], record["message_id"]), _known_turn(message, now))
-            keyed = [{**turn, "channel": key[0], "message_id": key[1]} for key, turn in turns.items()]
-            owner = uuid.uuid4().hex[:16]
-            done = inbound_batch_pg.store_known(session, names, _first_of_each(records), keyed, owner,
-                                                now + self.leases.lease, now, now - TOUCH_EVERY)  # fmt: skip
-            if done is None:
-                return None
-            leases = self.leases.leases(session, owner, done.taken, done.found)
-        accepted, seen = [], set()
-        for message in messages:
-            key = (message.channel.value, message.message_id)
-            conversation_id = done.conversations[(message.channel.value, message.channel_user_id)]
-            new = key not in seen and key in done.stored
-            seen.add(key)
-            accepted.append(Accepted(conversation_id, new=new))
-        return _with_leases(accepted, leases)
 
     def _verdicts(self, messages: Sequence[InboundMessage]) -> list[str]:
         counted = [m.sender_id for m in messages if m.kind not in (MessageKind.FOLLOW, MessageKind.UNFOLLOW)]
@@ -245,14 +195,6 @@ class _Outcome:
                                         f"rate_limited:{record_id}", self.now))  # fmt: skip
             recipient = (message.channel.value, message.channel_user_id)
         return Accepted(record["conversation_id"], new=True, state=record["state"], recipient=recipient)
-
-
-def _known_turn(message: InboundMessage, now: datetime) -> dict[str, Any]:
-    """A citizen's turn for ``store_known`` (a pressed button's title is read there)."""
-    payload = message.text if message.kind is MessageKind.CALLBACK else None
-    return {"direction": "in", "author_kind": "citizen", "text": thread_text(message), "buttons": [],
-            "image_url": _own_photo(message), "outbox_key": None, "created_at": now,
-            "payload": payload}  # fmt: skip
 
 
 def _to_forward(accepted: list[Accepted]) -> list[int]:

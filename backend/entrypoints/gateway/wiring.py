@@ -106,5 +106,5 @@ def build_gateway(container: Container) -> Gateway:
         ack_timeout=settings.rasa_ack_timeout,
         lease=timedelta(seconds=settings.rasa_timeout + 60),
     )  # fmt: skip
-    inbound = InboundService(container.session_factory, limiter, container.clock, processor.store)
+    inbound = InboundService(container.session_factory, limiter, container.clock, processor.store.lease_many)
     return Gateway(container, senders, fanout, limiter, rasa, inbound, delivery, processor)

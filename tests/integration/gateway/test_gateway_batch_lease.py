@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from backend.adapters.db.base import utcnow
-from backend.adapters.db.gateway_models import Conversation, ConversationMessage, InboundRecord
+from backend.adapters.db.gateway_models import Conversation, InboundRecord
 from backend.adapters.db.gateway_repository import SqlConversationRepository
 from backend.bootstrap import Container, bootstrap
 from backend.entrypoints.gateway.wiring import Gateway, build_gateway
@@ -119,41 +119,3 @@ async def test_a_lease_handed_to_a_running_drain_forwards_nothing_twice(
     assert gateway_stack.rasa.messages_from(f"telegram:{user}") == ["tin 1", "tin 2"]
     assert _pending_texts(gateway.container, first.conversation_id) == []
     assert _owner(gateway.container, first.conversation_id) is None
-
-
-def test_a_known_citizens_batch_is_stored_once_in_arrival_order(gateway: Gateway) -> None:
-    """A citizen with a conversation (on PostgreSQL: the one-statement path): a delivery repeated
-    within the batch and later stores nothing, ids follow arrival order, a pressed button's turn
-    reads as its title, a new display name is kept, the lease goes with the first message."""
-    user = str(40_000 + uuid.uuid4().int % 9_999)
-    first = gateway.inbound.accept(_text(user, "tin 1"))
-    assert first.lease is not None
-    with gateway.container.session_factory() as session:
-        repo = SqlConversationRepository(session)
-        repo.release(first.conversation_id, first.lease.owner)
-        session.add(ConversationMessage(conversation_id=first.conversation_id, direction="out",
-                                        author_kind="bot", text="Chọn một mục",
-                                        buttons=[{"title": "Đồng ý", "payload": "/affirm"}]))  # fmt: skip
-        session.commit()
-    again = _text(user, "tin 2")
-    button = InboundMessage(Channel.TELEGRAM, user, uuid.uuid4().hex, MessageKind.CALLBACK, "/affirm",
-                            display_name="Chị Lan")  # fmt: skip
-
-    stored = gateway.inbound.accept_many([again, again, _text(user, "tin 3"), button])
-    repeated = gateway.inbound.accept(again)
-
-    assert [item.new for item in stored] == [True, False, True, True] and not repeated.new
-    assert {item.conversation_id for item in [*stored, repeated]} == {first.conversation_id}
-    assert stored[0].lease is not None and stored[0].lease.pending.record.text == "tin 1"
-    assert [item.lease for item in stored[1:]] == [None, None, None]
-    assert _pending_texts(gateway.container, first.conversation_id) == ["tin 1", "tin 2", "tin 3", "/affirm"]
-    turns = select(ConversationMessage.text).where(
-        ConversationMessage.conversation_id == first.conversation_id, ConversationMessage.direction == "in"
-    )
-    with gateway.container.session_factory() as session:
-        assert list(session.scalars(turns.order_by(ConversationMessage.id))) == [
-            "tin 1", "tin 2", "tin 3", "Đồng ý"
-        ]  # fmt: skip
-        conversation = session.get_one(Conversation, first.conversation_id)
-        assert conversation.display_name == "Chị Lan"
-        assert conversation.lease_owner == stored[0].lease.owner
