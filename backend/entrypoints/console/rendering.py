@@ -33,6 +33,7 @@ DELIVERY_VI = {
     "delivered": "Đã gửi tới công dân",
     "failed": "Gửi lỗi, sẽ thử lại",
     "dead": "Gửi thất bại",
+    "undeliverable": "Không gửi được: công dân đã chặn hoặc quá 7 ngày không nhắn tin",
 }
 OUTBOX_KIND_VI = {
     "received": "Xác nhận tiếp nhận",

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from console_ui_kit import PASSWORD, file_ticket, page_token, sign_in
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from backend.adapters.db.base import utcnow
+from backend.adapters.db.delivery_repository import UNDELIVERABLE, SqlDeliveryRepository
 from backend.adapters.db.models import OutboxMessage, Ticket
 from backend.bootstrap import Container
 
@@ -134,3 +138,25 @@ def _outbox_rows(container: Container, code: str) -> int:
     with container.session_factory() as session:
         ticket_id = select(Ticket.id).where(Ticket.code == code).scalar_subquery()
         return int(session.scalar(select(func.count()).where(OutboxMessage.ticket_id == ticket_id)) or 0)
+
+
+def test_deliveries_the_channel_refused_for_good_are_named_in_vietnamese(
+    browser_like: TestClient,
+    ui_accounts: dict[str, str],
+    service_headers: dict[str, str],
+    backend_container: Container,
+) -> None:
+    code = file_ticket(browser_like, service_headers, "Cống thoát nước bị tắc trước chợ")
+    with backend_container.session_factory() as session:  # as a worker settles a Zalo -230 answer
+        ticket_id = session.scalar(select(Ticket.id).where(Ticket.code == code))
+        ids = session.scalars(select(OutboxMessage.id).where(OutboxMessage.ticket_id == ticket_id)).all()
+        deliveries = SqlDeliveryRepository(session)
+        for row in deliveries.claim(utcnow(), timedelta(minutes=2), ids=ids):
+            deliveries.give_up(row.id, row.attempts, UNDELIVERABLE, "Zalo error -230: no interaction")
+        session.commit()
+    sign_in(browser_like, ui_accounts["officer"], PASSWORD)
+
+    html = browser_like.get(f"/console/tickets/{code}").text
+
+    assert '<span class="badge dl-undeliverable">Không gửi được: công dân đã chặn hoặc quá 7 ngày' in html
+    assert ">undeliverable<" not in html
