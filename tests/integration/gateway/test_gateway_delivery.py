@@ -1,7 +1,9 @@
-"""Outbox delivery: retries with backoff, Telegram 429/5xx/403, dead letters, leases."""
+"""Outbox delivery: retries with backoff, Telegram 429/5xx/403, dead letters, leases, several
+workers at once."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -127,3 +129,32 @@ def test_a_stale_worker_cannot_overwrite_the_new_owner(gateway_stack: GatewaySta
 
     assert not settled
     assert _row(gateway_stack, row_id).state == "delivered"
+
+
+def test_a_worker_passes_over_rows_another_worker_is_claiming(gateway_stack: GatewayStack) -> None:
+    held = [
+        *_queue(gateway_stack, "telegram", "73007", "đang giữ"),
+        *_queue(gateway_stack, "telegram", "73008", "cũng giữ"),
+    ]
+    [free] = _queue(gateway_stack, "telegram", "73009", "không ai giữ")
+    engine = make_engine(gateway_stack.settings.database_url)
+    claiming = make_session_factory(engine)()  # worker A: its claim is not committed yet
+    other_worker = ThreadPoolExecutor(1)
+    try:
+        assert len(SqlDeliveryRepository(claiming).claim(utcnow(), timedelta(minutes=2), ids=held)) == 2
+        worker_b = other_worker.submit(gateway_stack.worker_pass, None, False)
+        worker_b.result(timeout=30)  # neither waits for A's locks nor takes A's rows
+        assert _row(gateway_stack, free).state == "delivered"
+        assert [texts_to(gateway_stack, chat) for chat in (73007, 73008)] == [[], []]
+    finally:
+        claiming.rollback()  # A dies before committing: its rows are due again
+        claiming.close()
+        other_worker.shutdown()
+        engine.dispose()
+    gateway_stack.worker_pass(sweep=False)
+
+    assert [texts_to(gateway_stack, chat) for chat in (73007, 73008, 73009)] == [
+        ["đang giữ"],
+        ["cũng giữ"],
+        ["không ai giữ"],
+    ]
