@@ -15,9 +15,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy.orm import Session, sessionmaker
-
-from backend.adapters.db.engine import retry_if_dropped
+from backend.adapters.db.engine import SessionFactory, retry_if_dropped
 from backend.adapters.db.gateway_models import InboundRecord
 from backend.adapters.media_store import LocalMediaStore
 from backend.adapters.notifiers.senders import ChannelSenders
@@ -38,7 +36,7 @@ class ConversationProcessor:
 
     def __init__(
         self,
-        session_factory: sessionmaker[Session],
+        session_factory: SessionFactory,
         rasa: RasaClient,
         delivery: DeliveryService,
         senders: ChannelSenders,

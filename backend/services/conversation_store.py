@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from backend.adapters.db import bot_replies_pg
 from backend.adapters.db.delivery_repository import PENDING, SENDING, SqlDeliveryRepository
+from backend.adapters.db.engine import SessionFactory
 from backend.adapters.db.gateway_models import ConversationMessage, InboundRecord
 from backend.adapters.db.gateway_repository import SqlConversationRepository
 from backend.adapters.db.inbound_batch import SqlInboundBatch
@@ -59,7 +60,7 @@ class StoredReplies:
 class ConversationStore:
     """One method per transaction of the processor."""
 
-    def __init__(self, session_factory: sessionmaker[Session], clock: Callable[[], datetime],
+    def __init__(self, session_factory: SessionFactory, clock: Callable[[], datetime],
                  lease: timedelta, send_lease: timedelta) -> None:  # fmt: skip
         self.session_factory = session_factory
         self.clock = clock

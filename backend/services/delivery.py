@@ -17,10 +17,10 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from backend.adapters.db.delivery_repository import DEAD, UNDELIVERABLE, SqlDeliveryRepository
-from backend.adapters.db.engine import retry_if_dropped
+from backend.adapters.db.engine import SessionFactory, retry_if_dropped
 from backend.adapters.db.gateway_repository import SqlConversationRepository
 from backend.adapters.db.models import OutboxMessage
 from backend.adapters.notifiers.senders import ChannelSenders
@@ -86,7 +86,7 @@ class DeliveryService:
 
     def __init__(
         self,
-        session_factory: sessionmaker[Session],
+        session_factory: SessionFactory,
         senders: ChannelSenders,
         fanout: AbstractFanOut,
         clock: Callable[[], datetime],

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from backend.adapters.db.delivery_repository import PENDING
-from backend.adapters.db.engine import retry_if_dropped
+from backend.adapters.db.engine import SessionFactory, retry_if_dropped
 from backend.adapters.db.gateway_repository import SqlConversationRepository
 from backend.adapters.db.inbound_batch import SqlInboundBatch
 from backend.adapters.db.models import OutboxMessage
@@ -78,7 +78,7 @@ class InboundService:
 
     def __init__(
         self,
-        session_factory: sessionmaker[Session],
+        session_factory: SessionFactory,
         limiter: AbstractRateLimiter,
         clock: Callable[[], datetime],
         lease_many: LeaseMany | None = None,

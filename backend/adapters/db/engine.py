@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+SessionFactory = Callable[[], Session]  # a sessionmaker, or one bound to another engine
 
 
 def normalise_url(url: str) -> str:
@@ -42,7 +43,13 @@ IDLE_PING_SECONDS = 1.0  # a pooled connection unused for longer is checked befo
 RECYCLE_SECONDS = 1800  # below common firewall / NAT idle timeouts
 
 
-def make_engine(url: str, idle_ping_seconds: float = IDLE_PING_SECONDS, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str,
+    idle_ping_seconds: float = IDLE_PING_SECONDS,
+    pool_size: int = 10,
+    max_overflow: int = 20,
+    **kwargs: Any,
+) -> Engine:
     """Create the engine; SQLite gets its directory, foreign keys and a busy timeout. PostgreSQL
     connections are checked (one round trip) only after they sat idle in the pool."""
     url = normalise_url(url)
@@ -52,7 +59,12 @@ def make_engine(url: str, idle_ping_seconds: float = IDLE_PING_SECONDS, **kwargs
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     engine = create_engine(
-        url, pool_size=10, max_overflow=20, pool_use_lifo=True, pool_recycle=RECYCLE_SECONDS, **kwargs
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_use_lifo=True,
+        pool_recycle=RECYCLE_SECONDS,
+        **kwargs,
     )
     _ping_when_idle(engine, idle_ping_seconds)
     return engine

@@ -4,6 +4,7 @@ for the web process and the worker process alike."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
@@ -12,7 +13,9 @@ from typing import Any
 
 import redis
 import redis.asyncio
+from sqlalchemy import Engine
 
+from backend.adapters.db.engine import SessionFactory, make_engine
 from backend.adapters.notifiers.senders import ChannelSenders
 from backend.adapters.rasa_client import RasaClient
 from backend.adapters.redis.fanout import AbstractFanOut, InProcessFanOut, RedisFanOut
@@ -39,6 +42,7 @@ class Gateway:
     inbound: InboundService
     delivery: DeliveryService
     processor: ConversationProcessor
+    engine: Engine | None = None  # the gateway's own pool (PostgreSQL), disposed at close
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     writer: GroupCommit[InboundMessage, Accepted] = field(init=False)
 
@@ -81,6 +85,8 @@ class Gateway:
         await self.fanout.close()
         await self.rasa.close()
         await self.senders.close()
+        if self.engine is not None:
+            self.engine.dispose()
 
 
 def build_gateway(container: Container) -> Gateway:
@@ -95,16 +101,31 @@ def build_gateway(container: Container) -> Gateway:
             redis.Redis.from_url(settings.redis_url), settings.rate_limit_per_minute, f"{prefix}rate:"
         )
     senders = ChannelSenders.from_settings(settings)
+    sessions, engine = gateway_sessions(container)
     policy = RetryPolicy(
         settings.outbox_backoff_base, settings.outbox_backoff_max, settings.outbox_max_attempts
     )
     lease = timedelta(seconds=settings.outbox_lease_seconds)
-    delivery = DeliveryService(container.session_factory, senders, fanout, container.clock, policy, lease)
+    delivery = DeliveryService(sessions, senders, fanout, container.clock, policy, lease)
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
     processor = ConversationProcessor(
-        container.session_factory, rasa, delivery, senders, container.media, container.clock,
+        sessions, rasa, delivery, senders, container.media, container.clock,
         ack_timeout=settings.rasa_ack_timeout,
         lease=timedelta(seconds=settings.rasa_timeout + 60),
     )  # fmt: skip
-    inbound = InboundService(container.session_factory, limiter, container.clock, processor.store.lease_many)
-    return Gateway(container, senders, fanout, limiter, rasa, inbound, delivery, processor)
+    inbound = InboundService(sessions, limiter, container.clock, processor.store.lease_many)
+    return Gateway(container, senders, fanout, limiter, rasa, inbound, delivery, processor, engine)
+
+
+def gateway_sessions(container: Container) -> tuple[SessionFactory, Engine | None]:
+    """The gateway's sessions. On PostgreSQL they come from a small pool of the gateway's own: a
+    bulkhead (a burst of console requests cannot hold the connections the webhooks need), and
+    its connections keep their prepared statements. psycopg forgets every prepared statement of
+    a connection at each ROLLBACK, which ends every read-only request of the console and the
+    bots' API; on the shared pool the gateway's statements were therefore parsed and planned
+    afresh each time (docs/BENCHMARKS.md). The sessions come from the same sessionmaker, so the
+    console's commit listeners still see the gateway's writes."""
+    if container.engine.dialect.name != "postgresql":
+        return container.session_factory, None
+    engine = make_engine(container.settings.database_url, pool_size=5, max_overflow=10)
+    return functools.partial(container.session_factory, bind=engine), engine
