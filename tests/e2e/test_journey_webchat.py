@@ -77,6 +77,7 @@ def test_report_live_status_and_rating_in_web_chat(e2e: E2E, browser: Browser) -
         ticket["category_code"] == "environment"
         and ticket["photos"] >= 1
         and ticket["citizen_channel"] == "webchat"
+        and ticket["latitude"] == LOCATION[0]
     )
     assert any(code in reply.text and "đang được" in reply.text for reply in replies)
     assert ticket["rating_score"] == 5

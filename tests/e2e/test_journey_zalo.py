@@ -6,7 +6,7 @@ import random
 
 from tests.e2e.citizens import ZaloCitizen
 from tests.e2e.conftest import E2E, OA_SECRET_KEY
-from tests.e2e.journey import Official, file_report, ticket_row, work_and_rate
+from tests.e2e.journey import LOCATION, Official, file_report, ticket_row, work_and_rate
 
 
 def test_report_status_update_and_rating_on_zalo(e2e: E2E) -> None:
@@ -17,6 +17,7 @@ def test_report_status_update_and_rating_on_zalo(e2e: E2E) -> None:
     replies = work_and_rate(citizen, Official(e2e.url, e2e.service_token), code)
 
     assert ticket["category_code"] == "environment" and ticket["photos"] >= 1
+    assert ticket["latitude"] == LOCATION[0]  # the shared location reached the ticket
     assert ticket["citizen_channel"] == "zalo"
     assert any(code in reply.text and "đang được" in reply.text for reply in replies)
     assert any("5/5" in reply.text for reply in replies)
