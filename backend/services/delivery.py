@@ -49,8 +49,8 @@ class RetryPolicy:
     max_attempts: int = 8
 
     def delay(self, attempt: int, at_least: float = 0.0) -> timedelta:
-        """The wait before attempt ``attempt + 1``: base·2^(attempt-1), ±50 % jitter, capped."""
-        backoff = min(self.cap, self.base * 2 ** max(0, attempt - 1)) * random.uniform(0.5, 1.5)
+        """The wait before attempt ``attempt + 1``: base·2^(attempt-1) ±50 % jitter, at most ``cap``."""
+        backoff = min(self.cap, self.base * 2 ** max(0, attempt - 1) * random.uniform(0.5, 1.5))
         return timedelta(seconds=max(at_least, backoff))
 
 
