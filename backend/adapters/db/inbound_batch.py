@@ -39,10 +39,12 @@ class SqlInboundBatch:
         found = self._find(names)
         missing = [key for key in names if key not in found]
         if missing:
-            rows = [{"channel": c, "channel_user_id": u, "display_name": names[(c, u)],
-                     "last_message_at": now, "created_at": now} for c, u in missing]  # fmt: skip
-            self.session.execute(self._insert(CONVERSATIONS, ("channel", "channel_user_id")), rows)
-            found.update(self._find(missing))
+            rows = [{"channel": c, "channel_user_id": u, "display_name": names[(c, u)], "unreachable": False,
+                     "rasa_ack_sent": False, "last_message_at": now, "created_at": now}
+                    for c, u in missing]  # fmt: skip
+            found.update(self._create(rows))
+            if len(found) < len(names):  # another batch created some meanwhile
+                found.update(self._find([key for key in missing if key not in found]))
         renamed = [{"b_id": found[key][0], "b_name": name} for key, name in names.items()
                    if name and found[key][1] != name]  # fmt: skip
         if renamed:
@@ -103,6 +105,13 @@ class SqlInboundBatch:
         repo = SqlConversationRepository(self.session)
         taken = repo.acquire_many(conversation_ids, owner, until, now)
         return taken, repo.next_pending_of_each(taken) if taken else {}
+
+    def _create(self, rows: list[dict[str, Any]]) -> dict[Key, pg.Found]:
+        """Create missing conversations; those created now (on PostgreSQL in one statement)."""
+        if self.dialect == "postgresql":
+            return pg.create(self.session, rows)
+        self.session.execute(self._insert(CONVERSATIONS, ("channel", "channel_user_id")), rows)
+        return self._find([(row["channel"], row["channel_user_id"]) for row in rows])
 
     def _find(self, keys: Iterable[Key]) -> dict[Key, pg.Found]:
         if self.dialect == "postgresql":

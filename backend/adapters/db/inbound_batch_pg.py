@@ -54,6 +54,15 @@ def fields(source: str, columns: Sequence[tuple[str, str]]) -> str:
     )
 
 
+CONVERSATION_COLUMNS = (("channel", "text"), ("channel_user_id", "text"), ("display_name", "text"),
+                        ("unreachable", "boolean"), ("rasa_ack_sent", "boolean"),
+                        ("last_message_at", "timestamptz"), ("created_at", "timestamptz"))  # fmt: skip
+CREATE = insert_from_json(
+    "conversations",
+    CONVERSATION_COLUMNS,
+    "ON CONFLICT (channel, channel_user_id) DO NOTHING"
+    " RETURNING id, channel, channel_user_id, display_name, last_message_at, unreachable",
+)
 ON_CONFLICT = "ON CONFLICT (channel, message_id) DO NOTHING RETURNING id, channel, message_id"
 INSERT_INBOUND = insert_from_json("inbound_messages", INBOUND_COLUMNS, ON_CONFLICT)
 KEYED_TURN_COLUMNS = (*((n, k) for n, k in TURN_COLUMNS if n != "inbound_id"), ("channel", "text"),
@@ -88,6 +97,13 @@ def find(session: Session, keys: Iterable[Key]) -> dict[Key, Found]:
     keys = list(keys)
     params = {"channels": [k[0] for k in keys], "users": [k[1] for k in keys]}
     return {(row.channel, row.channel_user_id): found(row) for row in fetch_all(session, FIND, params)}
+
+
+def create(session: Session, rows: Sequence[dict[str, Any]]) -> dict[Key, Found]:
+    """Create these conversations; those created now (one another batch created meanwhile is
+    left out: the caller looks it up)."""
+    created = fetch_all(session, CREATE, {"rows": rows_json(rows, CONVERSATION_COLUMNS)})
+    return {(row.channel, row.channel_user_id): found(row) for row in created}
 
 
 def found(row: Any) -> Found:

@@ -5,12 +5,14 @@ conversation another live drain holds is left to it, and the oldest pending mess
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 
+import psycopg
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from backend.adapters.db.base import utcnow
 from backend.adapters.db.gateway_models import Conversation, InboundRecord
@@ -18,7 +20,8 @@ from backend.adapters.db.gateway_repository import SqlConversationRepository
 from backend.bootstrap import Container, bootstrap
 from backend.entrypoints.gateway.wiring import Gateway, build_gateway
 from channels import Channel, InboundMessage, MessageKind
-from tests.integration.gateway.conftest import GatewayStack
+from tests.fakes import telegram_updates as tg
+from tests.integration.gateway.conftest import GatewayStack, telegram_post, texts_to, wait_for
 
 
 @pytest.fixture
@@ -119,3 +122,38 @@ async def test_a_lease_handed_to_a_running_drain_forwards_nothing_twice(
     assert gateway_stack.rasa.messages_from(f"telegram:{user}") == ["tin 1", "tin 2"]
     assert _pending_texts(gateway.container, first.conversation_id) == []
     assert _owner(gateway.container, first.conversation_id) is None
+
+
+def test_a_first_message_waits_for_a_conversation_created_meanwhile(gateway_stack: GatewayStack) -> None:
+    """Another replica's uncommitted batch is creating the same citizen's conversation: this
+    batch's create waits for it, finds it made, and stores the message under that conversation."""
+    user_id = "74401"
+    with psycopg.connect(_libpq_url(gateway_stack.settings.database_url)) as other:
+        (created,) = other.execute(
+            "INSERT INTO conversations (channel, channel_user_id, unreachable, rasa_ack_sent,"
+            " last_message_at, created_at) VALUES ('telegram', %s, false, false, now(), now()) RETURNING id",
+            (user_id,),
+        ).fetchone()  # type: ignore[misc]
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            answer = pool.submit(telegram_post, gateway_stack, tg.text_update(int(user_id), "chào"))
+            wait_for(lambda: _waiting_on_a_lock(gateway_stack))
+            other.commit()
+            assert answer.result(timeout=10).status_code == 200
+
+    stored = gateway_stack.query(
+        select(InboundRecord.conversation_id).where(InboundRecord.channel_user_id == user_id)
+    )
+    assert [row[0] for row in stored] == [created]
+    wait_for(lambda: texts_to(gateway_stack, int(user_id)) == ["Bot đã nhận: chào"])
+
+
+def _waiting_on_a_lock(stack: GatewayStack) -> bool:
+    statement = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    return bool(stack.query(statement)[0][0])
+
+
+def _libpq_url(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
