@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import socket
+import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -101,24 +105,31 @@ class FakeHttpServer:
     @property
     def base_url(self) -> str:
         """Return ``http://127.0.0.1:<port>``."""
-        assert self._server is not None, "server not started"
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> None:
-        """Start serving in a daemon thread."""
+    @property
+    def port(self) -> int:
+        """The port it listens on (or last listened on, once stopped)."""
+        assert self._server is not None, "server not started"
+        return int(self._server.server_address[1])
+
+    def start(self, port: int = 0) -> None:
+        """Start serving in a daemon thread, on ``port`` (a free one if 0: stop, then start on
+        the same port, is a restart of the API's process)."""
         handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _Server(("127.0.0.1", port), handler)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop serving."""
+        """Stop serving, like the API's process ending: the port refuses new connections and
+        the open ones (kept alive by clients) are closed."""
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            self._server.close_connections()
         if self._thread is not None:
             self._thread.join(timeout=5)
 
@@ -128,6 +139,49 @@ class FakeHttpServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+@contextmanager
+def black_hole(port: int = 0) -> Iterator[str]:
+    """A server on ``port`` (a free one if 0) that accepts connections and never answers, like a
+    hung process; yields its base URL."""
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", port))
+        server.listen(64)
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+
+
+class _Server(ThreadingHTTPServer):
+    """Keeps its open connections, to close them when the fake stops."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (killed, or the fake stopped under it) is no error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+    def close_connections(self) -> None:
+        """End every open connection (its handler thread then sees the end and exits)."""
+        with self._open_lock:
+            connections, self._open = list(self._open), set()
+        for connection in connections:
+            with suppress(OSError):  # already closed by the client
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 class _Handler(BaseHTTPRequestHandler):

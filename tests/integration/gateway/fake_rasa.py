@@ -2,11 +2,12 @@
 
 It answers every message with one text reply ("Bot đã nhận: <message>"), buttons when asked
 ("nút"), and can be switched down (HTTP 503) or slow (sleeps past the gateway's ack timeout).
+``stop()`` then ``start(port)`` is Rasa's process ending (the port refuses connections, kept-alive
+ones are closed) and starting again where the gateway expects it.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -33,8 +34,6 @@ class FakeRasaServer(FakeHttpServer):
         self.calls: list[RasaCall] = []
         self.down = False
         self.delay = 0.0
-        self.released = threading.Event()
-        self.released.set()
 
     def handle(self, request: FakeRequest) -> FakeResponse:
         """Answer the REST channel like Rasa does."""
