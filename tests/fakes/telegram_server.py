@@ -67,6 +67,8 @@ class FakeTelegramServer(FakeHttpServer):
         self._updates_changed = threading.Condition(self.lock)
         self._faults: Faults[TelegramFault] = Faults()
         self._message_ids = itertools.count(1000)
+        self.answering = threading.Event()  # cleared: deliveries are accepted, their answers held
+        self.answering.set()
 
     # -- test controls -----------------------------------------------------------------
 
@@ -136,6 +138,8 @@ class FakeTelegramServer(FakeHttpServer):
         if method != "getUpdates":
             with self.lock:
                 self.calls.append(TelegramCall(method, params, files))
+        if method in DELIVERY_METHODS:
+            self.answering.wait(timeout=60)
         return handler(params)
 
     def _api_getMe(self, params: dict[str, str]) -> FakeResponse:
