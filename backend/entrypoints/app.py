@@ -17,6 +17,7 @@ from backend.entrypoints.api import (
     bot_api,
     console_actions_api,
     console_api,
+    deliveries_api,
     export_api,
     open311,
     service_api,
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(service_api.router)
     for console_router in (auth_api, users_api, export_api, console_api, console_actions_api, stats_api):
         app.include_router(console_router.router)
+    app.include_router(deliveries_api.router)
     app.include_router(open311.router)
     mount_admin(app, container.engine, ConsoleAdminAuth(container))
     install_console(app, container)

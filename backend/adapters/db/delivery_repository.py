@@ -97,6 +97,16 @@ class SqlDeliveryRepository:
         """Settle for good: ``dead`` (retries exhausted, rejected) or ``undeliverable``."""
         return self._settle(row_id, attempt, state=state, last_error=error[:2000])
 
+    def requeue(self, row_id: int, now: datetime) -> bool:
+        """Send a dead row again: pending, due ``now``, attempts from zero; False unless it was dead."""
+        result = self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id, OutboxMessage.state == DEAD)
+            .values(state=PENDING, attempts=0, next_attempt_at=now, last_error=None)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount)
+
     def claim_queue(
         self, channel: str, user_id: str, now: datetime, lease: timedelta
     ) -> Sequence[OutboxMessage] | None:

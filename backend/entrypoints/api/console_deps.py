@@ -12,6 +12,7 @@ from backend.domain.access import LockoutPolicy
 from backend.entrypoints.api.deps import ContainerDep
 from backend.services.auth_service import AuthService
 from backend.services.console_actions import ConsoleActions
+from backend.services.failed_deliveries import FailedDeliveries
 from backend.services.figures_cache import CachedStatistics
 from backend.services.handoff import HandoffService
 from backend.services.statistics import Statistics
@@ -42,6 +43,11 @@ def get_actions(container: ContainerDep) -> ConsoleActions:
     return ConsoleActions(container.session_factory, container.workflow)
 
 
+def get_failed_deliveries(container: ContainerDep) -> FailedDeliveries:
+    """Failed deliveries: the list, its count and sending again."""
+    return FailedDeliveries(container.session_factory, container.clock, container.settings.inbox_count_cap)
+
+
 def get_handoffs(container: ContainerDep) -> HandoffService:
     """Take over / hand back."""
     return HandoffService(container.session_factory, container.clock)
@@ -62,5 +68,6 @@ QueriesDep = Annotated[TicketQueries, Depends(get_queries)]
 DetailsDep = Annotated[TicketDetails, Depends(get_details)]
 ActionsDep = Annotated[ConsoleActions, Depends(get_actions)]
 HandoffsDep = Annotated[HandoffService, Depends(get_handoffs)]
+FailedDeliveriesDep = Annotated[FailedDeliveries, Depends(get_failed_deliveries)]
 StatisticsDep = Annotated[CachedStatistics, Depends(get_statistics)]
 UsersDep = Annotated[UserService, Depends(get_users)]

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Query
 from pydantic import BaseModel, StringConstraints
 
+from backend.services.failed_deliveries import FailedFilter
 from backend.services.ticket_filters import TicketFilter
 from backend.services.ticket_queries import Sort
 
@@ -51,6 +52,14 @@ def ticket_sort(
 ) -> Sort:
     """Sort by created_at, due_at, status or code; asc or desc."""
     return Sort(sort, order == "desc")
+
+
+def failed_filter(
+    channel: Annotated[str, Query(pattern="^(telegram|zalo|webchat)?$")] = "",
+    state: Annotated[str, Query(pattern="^(dead|undeliverable)?$")] = "",
+) -> FailedFilter:
+    """The failed-deliveries filters: one channel, one state (empty: all)."""
+    return FailedFilter(channel or None, state or None)
 
 
 class StatusIn(BaseModel):

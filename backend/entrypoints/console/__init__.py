@@ -16,6 +16,7 @@ from backend.bootstrap import Container
 from backend.entrypoints.console import (
     auth_pages,
     dashboard_pages,
+    delivery_pages,
     events,
     inbox_pages,
     ticket_events,
@@ -46,7 +47,8 @@ async def console_http_error(request: Request, error: Exception) -> Response:
 
 def install_console(app: FastAPI, container: Container) -> None:
     """Mount the console pages, their static files and the live-update feed."""
-    for module in (auth_pages, inbox_pages, events, dashboard_pages, ticket_events, ticket_pages):
+    pages = (auth_pages, inbox_pages, events, dashboard_pages, delivery_pages, ticket_events, ticket_pages)
+    for module in pages:
         app.include_router(module.router)
     app.mount("/console/static", StaticFiles(directory=HERE / "static"), name="console-static")
     app.add_exception_handler(StarletteHTTPException, console_http_error)

@@ -19,6 +19,10 @@ KNOWN = {
     "the conversation is not taken over": "Hội thoại hiện không do cán bộ tiếp quản.",
     "give a department, a status, or both": "Vui lòng chọn đơn vị hoặc trạng thái mới.",
     "not found": "Không tìm thấy phản ánh.",
+    "delivery not found": "Không tìm thấy tin cần gửi lại.",
+    "only a dead delivery can be sent again": (
+        "Chỉ gửi lại được tin đã gửi thất bại; tin này đã được gửi lại hoặc không gửi được tới công dân."
+    ),
 }
 PREFIXES = {
     "cannot change status": "Không thể chuyển trạng thái này",

@@ -12,11 +12,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
-from backend.domain.access import ROLE_VI, Principal, Role
+from backend.domain.access import ROLE_VI, TICKET_WORKERS, Principal, Role
 from backend.domain.lifecycle import STATUS_VI
 from backend.domain.sla import LOCAL_TZ
+from backend.services.failed_deliveries import FailedDeliveries
 
 HERE = Path(__file__).resolve().parent
+BADGE_CAP = 99
 templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True))
 
 CHANNEL_VI = {"telegram": "Telegram", "zalo": "Zalo OA", "webchat": "Web chat"}
@@ -43,6 +45,11 @@ OUTBOX_KIND_VI = {
     "rejected": "Thông báo không thuộc thẩm quyền",
     "official_reply": "Trả lời của cán bộ",
     "duplicate": "Thông báo trùng phản ánh",
+    "bot_reply": "Trả lời của trợ lý ảo",
+    "gateway_rasa_pending": "Báo đã nhận tin (trợ lý ảo chưa trả lời kịp)",
+    "gateway_unsupported": "Báo loại tin nhắn chưa hỗ trợ",
+    "gateway_edited": "Báo không xử lý tin nhắn đã sửa",
+    "gateway_rate_limited": "Báo gửi quá nhiều tin nhắn",
 }
 AUDIT_VI = {
     "created": "Tiếp nhận phản ánh",
@@ -59,6 +66,7 @@ AUDIT_VI = {
     "handoff_ended": "Trả hội thoại cho trợ lý ảo",
     "rated": "Công dân đánh giá",
     "photo_added": "Thêm ảnh",
+    "delivery_resent": "Gửi lại tin cho công dân",
 }
 ACTOR_VI = {"citizen": "Công dân", "system": "Hệ thống", "bot": "Trợ lý ảo"}
 # Confirmations after an action (?ok=<code>); fixed texts, so a crafted link cannot inject any.
@@ -71,6 +79,7 @@ FLASH_VI = {
     "taken_over": "Anh/chị đã tiếp quản hội thoại; trợ lý ảo tạm dừng trả lời công dân này.",
     "handed_back": "Đã trả hội thoại cho trợ lý ảo.",
     "bulk": "Đã thực hiện thao tác hàng loạt.",
+    "resent": "Đã đưa tin vào hàng đợi gửi lại; hệ thống sẽ gửi trong giây lát.",
     "logged_out": "Anh/chị đã đăng xuất.",
 }
 
@@ -136,6 +145,15 @@ templates.env.globals.update(
 )
 
 
+def failed_badge(request: Request, user: Principal | None) -> str:
+    """The navigation's count of failed deliveries the official may see ('' when none; '99+')."""
+    if user is None or user.role not in TICKET_WORKERS:
+        return ""
+    container = request.app.state.container
+    count, capped = FailedDeliveries(container.session_factory, container.clock).count(user, BADGE_CAP)
+    return f"{count}+" if capped else str(count or "")
+
+
 def render(
     request: Request, name: str, user: Principal | None, status_code: int = 200, **context: Any
 ) -> HTMLResponse:
@@ -145,5 +163,6 @@ def render(
         "csrf_token": str(getattr(request.state, "csrf_token", "")),
         "flash": FLASH_VI.get(request.query_params.get("ok", "")),
         "error": context.pop("error", None),
+        "failed_badge": failed_badge(request, user),
     }
     return templates.TemplateResponse(request, name, {**base, **context}, status_code=status_code)
