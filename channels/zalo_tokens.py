@@ -109,12 +109,8 @@ class FileTokenStore(AbstractTokenStore):
             return None
 
     async def save(self, pair: TokenPair) -> None:
-        """Write the pair to a temporary file and rename it over the old one."""
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self._path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w") as handle:
-            json.dump(pair.to_json(), handle)
-        os.replace(tmp, self._path)
+        """Write the pair durably: a synced temporary file renamed over the old one."""
+        await asyncio.to_thread(_write_durably, self._path, json.dumps(pair.to_json()))
 
     @contextlib.asynccontextmanager
     async def lock(self) -> AsyncIterator[None]:
@@ -132,6 +128,27 @@ class FileTokenStore(AbstractTokenStore):
         fd = os.open(self._path.with_name(self._path.name + ".lock"), os.O_CREAT | os.O_RDWR)
         fcntl.flock(fd, fcntl.LOCK_EX)
         return fd
+
+
+def _write_durably(path: Path, text: str) -> None:
+    """Replace ``path`` so that a power loss leaves the old or the new content, never neither:
+    the temporary file reaches the disk before the rename, and the rename before we return."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
 
 
 class ZaloTokens:
