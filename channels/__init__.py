@@ -36,7 +36,9 @@ from channels.zalo_tokens import (
     FileTokenStore,
     InMemoryTokenStore,
     TokenPair,
+    TokenSlot,
     ZaloTokens,
+    read_token_file,
 )
 
 __all__ = [
@@ -64,12 +66,14 @@ __all__ = [
     "TelegramConfig",
     "TokenExpired",
     "TokenPair",
+    "TokenSlot",
     "Unreachable",
     "ZaloChannel",
     "ZaloConfig",
     "ZaloTokens",
     "enabled_channels",
     "parse_frame",
+    "read_token_file",
     "register_webhook",
     "render_frame",
     "render_text",

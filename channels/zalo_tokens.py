@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -55,10 +55,21 @@ class TokenPair:
         return f"TokenPair(expires_at={self.expires_at!r})"
 
 
+class TokenSlot(Protocol):
+    """The stored pair as seen under the refresh lock."""
+
+    async def get(self) -> TokenPair | None:
+        """Return the stored pair, or None if nothing is stored yet."""
+
+    async def save(self, pair: TokenPair) -> None:
+        """Replace the stored pair."""
+
+
 class AbstractTokenStore(abc.ABC):
-    """Port: keeps the current token pair. ``lock`` must serialise refreshes of all users
-    of the store; the default lock is in-process only, so a store shared by several processes
-    (the database) overrides it, e.g. with a PostgreSQL advisory lock."""
+    """Port: keeps the current token pair. ``lock`` serialises refreshes of all users of the
+    store and yields the slot to read and replace the pair through while it is held. The default
+    lock is in-process only and yields the store itself, so a store shared by several hosts (the
+    database) overrides it: its slot reads and writes in the transaction that holds the lock."""
 
     def __init__(self) -> None:
         self._refresh_lock = asyncio.Lock()
@@ -72,10 +83,10 @@ class AbstractTokenStore(abc.ABC):
         """Replace the stored pair atomically."""
 
     @contextlib.asynccontextmanager
-    async def lock(self) -> AsyncIterator[None]:
-        """Hold the refresh lock."""
+    async def lock(self) -> AsyncIterator[TokenSlot]:
+        """Hold the refresh lock; yield the slot to re-read and replace the pair under it."""
         async with self._refresh_lock:
-            yield
+            yield self
 
 
 class InMemoryTokenStore(AbstractTokenStore):
@@ -95,7 +106,7 @@ class InMemoryTokenStore(AbstractTokenStore):
 
 
 class FileTokenStore(AbstractTokenStore):
-    """Keeps the pair in a JSON file (``make run``); a flock serialises processes."""
+    """Keeps the pair in a JSON file (``make run``, one host); a flock serialises processes."""
 
     def __init__(self, path: Path) -> None:
         super().__init__()
@@ -103,22 +114,19 @@ class FileTokenStore(AbstractTokenStore):
 
     async def get(self) -> TokenPair | None:
         """Read the pair, or None if the file does not exist yet."""
-        try:
-            return TokenPair.from_json(json.loads(self._path.read_text()))
-        except FileNotFoundError:
-            return None
+        return read_token_file(self._path)
 
     async def save(self, pair: TokenPair) -> None:
         """Write the pair durably: a synced temporary file renamed over the old one."""
         await asyncio.to_thread(_write_durably, self._path, json.dumps(pair.to_json()))
 
     @contextlib.asynccontextmanager
-    async def lock(self) -> AsyncIterator[None]:
+    async def lock(self) -> AsyncIterator[TokenSlot]:
         """Hold the in-process lock and an exclusive flock on ``<path>.lock``."""
-        async with super().lock():
+        async with super().lock() as slot:
             fd = await asyncio.to_thread(self._flock)
             try:
-                yield
+                yield slot
             finally:
                 fcntl.flock(fd, fcntl.LOCK_UN)
                 os.close(fd)
@@ -128,6 +136,14 @@ class FileTokenStore(AbstractTokenStore):
         fd = os.open(self._path.with_name(self._path.name + ".lock"), os.O_CREAT | os.O_RDWR)
         fcntl.flock(fd, fcntl.LOCK_EX)
         return fd
+
+
+def read_token_file(path: Path) -> TokenPair | None:
+    """The pair a ``FileTokenStore`` at ``path`` keeps, or None if the file does not exist."""
+    try:
+        return TokenPair.from_json(json.loads(path.read_text()))
+    except FileNotFoundError:
+        return None
 
 
 def _write_durably(path: Path, text: str) -> None:
@@ -167,23 +183,23 @@ class ZaloTokens:
 
     async def current(self) -> TokenPair:
         """Return a usable pair, refreshing first if the stored one has expired."""
-        pair = await self._stored()
+        pair = await self._stored(self._store)
         if pair.expired(datetime.now(UTC)):
             return await self.refresh(stale_access_token=pair.access_token)
         return pair
 
     async def refresh(self, stale_access_token: str) -> TokenPair:
         """Replace ``stale_access_token``; if another caller already did, return theirs."""
-        async with self._store.lock():
-            pair = await self._stored()
+        async with self._store.lock() as slot:
+            pair = await self._stored(slot)
             if pair.access_token != stale_access_token:
                 return pair
             fresh = await self._exchange(pair.refresh_token)
-            await self._store.save(fresh)
+            await slot.save(fresh)
             return fresh
 
-    async def _stored(self) -> TokenPair:
-        pair = await self._store.get() or self._initial
+    async def _stored(self, source: TokenSlot) -> TokenPair:
+        pair = await source.get() or self._initial
         if pair is None:
             raise TokenExpired("no Zalo token stored")
         return pair

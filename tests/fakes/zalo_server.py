@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -73,6 +74,8 @@ class FakeZaloServer(FakeHttpServer):
         self.uploads: dict[str, Upload] = {}
         self.refreshes: list[str] = []
         self.reused_refresh_tokens: list[str] = []
+        self.refused_access_tokens: list[str] = []
+        self.refresh_gate: threading.Event | None = None  # refreshes answer once the test sets it
         self.rejected: list[tuple[str, ZaloFault]] = []
         self._used_refresh_tokens: set[str] = set()
         self._media: dict[str, bytes] = {}
@@ -125,7 +128,7 @@ class FakeZaloServer(FakeHttpServer):
 
     def _send(self, request: FakeRequest) -> FakeResponse:
         if request.header("access_token") != self.access_token:
-            return _zalo_error(-216)
+            return self._refuse_token(request)
         body = request.json()
         invalid = _invalid_message(body, set(self.uploads))
         if invalid:
@@ -137,7 +140,7 @@ class FakeZaloServer(FakeHttpServer):
 
     def _upload(self, request: FakeRequest) -> FakeResponse:
         if request.header("access_token") != self.access_token:
-            return _zalo_error(-216)
+            return self._refuse_token(request)
         _, files = request.form()
         upload = files.get("file")
         if upload is None or not upload.content_type.startswith("image/") or not upload.content:
@@ -155,7 +158,15 @@ class FakeZaloServer(FakeHttpServer):
             return _oauth_error(-14002, "Invalid grant type")
         if self.refresh_delay:
             time.sleep(self.refresh_delay)
+        gate = self.refresh_gate
+        if gate is not None and not gate.wait(timeout=10):
+            return FakeResponse(504, b"refresh gate never opened", "text/plain")
         return self._rotate(form.get("refresh_token", ""))
+
+    def _refuse_token(self, request: FakeRequest) -> FakeResponse:
+        with self.lock:
+            self.refused_access_tokens.append(request.header("access_token") or "")
+        return _zalo_error(-216)
 
     def _rotate(self, refresh_token: str) -> FakeResponse:
         with self.lock:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,17 @@ def make_engine(
         **kwargs,
     )
     _ping_when_idle(engine, idle_ping_seconds)
+    return engine
+
+
+def make_async_engine(url: str, pool_size: int = 2, max_overflow: int = 3) -> AsyncEngine:
+    """A small PostgreSQL engine on psycopg's asyncio driver, for a transaction that must stay
+    open across an await of the event loop (a lock held while calling another service)."""
+    engine = create_async_engine(
+        normalise_url(url), pool_size=pool_size, max_overflow=max_overflow, pool_use_lifo=True,
+        pool_recycle=RECYCLE_SECONDS,
+    )  # fmt: skip
+    _ping_when_idle(engine.sync_engine, IDLE_PING_SECONDS)
     return engine
 
 

@@ -28,6 +28,7 @@ from backend.adapters.db.ticket_models import (
     TicketPhoto,
 )
 from backend.adapters.db.user_models import ConversationHandoff, User
+from backend.adapters.db.zalo_token_store import ZaloTokenRow
 
 __all__ = [
     "AuditEntry",
@@ -52,5 +53,6 @@ __all__ = [
     "Town",
     "Unit",
     "User",
+    "ZaloTokenRow",
     "utcnow",
 ]

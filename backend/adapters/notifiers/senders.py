@@ -5,8 +5,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from backend.adapters.db.engine import make_async_engine, normalise_url
+from backend.adapters.db.zalo_token_store import PostgresTokenStore
 from backend.settings import Settings
 from channels import (
+    AbstractTokenStore,
     Channel,
     ChannelError,
     Delivered,
@@ -14,7 +20,10 @@ from channels import (
     OutboundMessage,
     PermanentError,
     TelegramChannel,
+    TokenPair,
     ZaloChannel,
+    ZaloConfig,
+    read_token_file,
 )
 
 logger = logging.getLogger(__name__)
@@ -23,9 +32,12 @@ logger = logging.getLogger(__name__)
 class ChannelSenders:
     """The Telegram and Zalo adapters that are switched on (None when off)."""
 
-    def __init__(self, telegram: TelegramChannel | None, zalo: ZaloChannel | None) -> None:
+    def __init__(
+        self, telegram: TelegramChannel | None, zalo: ZaloChannel | None, engine: AsyncEngine | None = None
+    ) -> None:
         self.telegram = telegram
         self.zalo = zalo
+        self._engine = engine  # the Zalo token store's, disposed at close
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ChannelSenders:
@@ -34,11 +46,10 @@ class ChannelSenders:
         telegram = (
             TelegramChannel(telegram_config, Path(settings.media_dir)) if telegram_config.configured else None
         )
-        zalo = None
-        if zalo_config.configured:
-            store = FileTokenStore(Path(settings.zalo_token_file))
-            zalo = ZaloChannel(zalo_config, store, media_dir=Path(settings.media_dir))
-        return cls(telegram, zalo)
+        if not zalo_config.configured:
+            return cls(telegram, None)
+        store, engine = zalo_token_store(settings, zalo_config)
+        return cls(telegram, ZaloChannel(zalo_config, store, media_dir=Path(settings.media_dir)), engine)
 
     async def start(self) -> None:
         """Open the Telegram bot (getMe); a failure is logged and retried on the first send."""
@@ -55,6 +66,8 @@ class ChannelSenders:
             await self.telegram.close()
         if self.zalo is not None:
             await self.zalo.close()
+        if self._engine is not None:
+            await self._engine.dispose()
 
     async def send(self, message: OutboundMessage) -> Delivered:
         """Deliver through the citizen's channel (web chat is delivered by the caller)."""
@@ -63,3 +76,16 @@ class ChannelSenders:
         if message.channel is Channel.ZALO and self.zalo is not None:
             return await self.zalo.send(message)
         raise PermanentError(f"channel {message.channel.value} is off (no credentials)")
+
+
+def zalo_token_store(settings: Settings, config: ZaloConfig) -> tuple[AbstractTokenStore, AsyncEngine | None]:
+    """Where the Zalo token pair lives (and the engine to dispose). On PostgreSQL: the database,
+    shared by every replica on every host, seeded from ZALO_TOKEN_FILE if that file exists (its
+    pair is newer than the settings') else from ZALO_ACCESS_TOKEN / ZALO_REFRESH_TOKEN. Otherwise
+    (SQLite, `make run`): ZALO_TOKEN_FILE, shared by the processes of one host."""
+    path = Path(settings.zalo_token_file)
+    if make_url(normalise_url(settings.database_url)).get_backend_name() != "postgresql":
+        return FileTokenStore(path), None
+    engine = make_async_engine(settings.database_url)
+    seed = read_token_file(path) or TokenPair(config.access_token, config.refresh_token)
+    return PostgresTokenStore(engine, config.app_id, seed), engine
