@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
+from tests.conftest import unavailable
 
 PROJECT = Path(__file__).resolve().parents[3]
 SAVE = (
@@ -26,7 +26,7 @@ def traced_save(path: Path, trace: Path) -> list[tuple[str, str, int]]:
                sys.executable, "-c", SAVE, str(path)]  # fmt: skip
     done = subprocess.run(command, cwd=PROJECT, capture_output=True, text=True, timeout=60)
     if done.returncode != 0 and "ptrace" in done.stderr:
-        pytest.skip(f"strace cannot trace here: {done.stderr.strip()}")
+        unavailable(f"strace cannot trace here: {done.stderr.strip()}")
     assert done.returncode == 0, done.stderr
     calls = [CALL.match(line) for line in trace.read_text().splitlines()]
     return [(m[1], m[2], int(m[3])) for m in calls if m]
@@ -38,8 +38,9 @@ def only(calls: list[tuple[str, str, int]], match: Callable[[str, str], bool]) -
     return position
 
 
-@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
 def test_the_new_pair_is_synced_before_the_rename_and_the_directory_after(tmp_path: Path) -> None:
+    if shutil.which("strace") is None:
+        unavailable("strace is not installed (apt-get install strace)")
     path = tmp_path / "state" / "zalo.json"
     calls = traced_save(path, tmp_path / "trace.txt")
 
