@@ -79,7 +79,9 @@ class ConversationProcessor:
             self._draining[conversation_id] = False
             owner, taken, pending = await self._round(conversation_id, lease)
             lease = None
-            if not taken or not await self._drain(conversation_id, owner, pending):
+            if not taken:  # nothing for this round; again only if a batch marked it (and handed a lease)
+                continue
+            if not await self._drain(conversation_id, owner, pending):
                 return
 
     async def _round(self, conversation_id: int, lease: Lease | None) -> tuple[str, bool, Pending | None]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from backend.adapters.db import bot_replies_pg
+from backend.adapters.db import bot_replies_pg, inbound_batch_pg
 from backend.adapters.db.delivery_repository import PENDING, SENDING, SqlDeliveryRepository
 from backend.adapters.db.engine import SessionFactory
 from backend.adapters.db.gateway_models import ConversationMessage, InboundRecord
@@ -69,10 +69,22 @@ class ConversationStore:
 
     def lease_and_next(self, conversation_id: int, owner: str) -> tuple[bool, Pending | None]:
         """Take the forwarder's lease (unless another live process holds it) and read the next
-        message, in one transaction; with nothing pending the lease is given back in it too."""
+        message, in one transaction; with nothing pending the lease is given back in it too (on
+        PostgreSQL one statement in autocommit that leases only where a message is pending: a
+        drain that finds the lease held elsewhere, as when its citizen's drain runs in another
+        replica, costs one round trip)."""
         with self.session_factory() as session:
             repo = SqlConversationRepository(session)
             now = self.clock()
+            if session.get_bind().dialect.name == "postgresql":
+                session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+                taken, found = inbound_batch_pg.lease(
+                    session, [conversation_id], owner, now + self.lease, now, pending_only=True
+                )
+                if taken and conversation_id not in found:  # handled meanwhile under an expired lease
+                    repo.release(conversation_id, owner)
+                    return True, None
+                return bool(taken), _pending(repo, *found[conversation_id]) if taken else None
             if not repo.acquire(conversation_id, owner, now + self.lease, now):
                 return False, None
             pending = self._next_or_release(repo, conversation_id, owner)

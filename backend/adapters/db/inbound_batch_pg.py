@@ -76,14 +76,21 @@ INSERT_INBOUND_AND_TURNS = text(
     " JOIN ins ON ins.channel = t.value->>'channel' AND ins.message_id = t.value->>'message_id'"
     " ORDER BY t.ord) SELECT id, channel, message_id FROM ins"
 )
-LEASE = text(
+_LEASE = (
     "WITH taken AS (UPDATE conversations SET lease_owner = :owner, lease_until = :until"
-    " WHERE id = ANY(CAST(:ids AS integer[])) AND (lease_until IS NULL OR lease_until < :now) RETURNING id)"
+    " WHERE id = ANY(CAST(:ids AS integer[])) AND (lease_until IS NULL OR lease_until < :now){} RETURNING id)"
     " SELECT taken.id AS leased, i.*, EXISTS (SELECT 1 FROM conversation_handoffs AS h"
     " WHERE h.channel = i.channel AND h.channel_user_id = i.channel_user_id AND h.active) AS handed_off"
     " FROM taken LEFT JOIN LATERAL (SELECT * FROM inbound_messages AS m WHERE m.conversation_id = taken.id"
     " AND m.state = 'pending' ORDER BY m.id LIMIT 1) AS i ON true"
 )
+LEASE = text(_LEASE.format(""))
+# a drain's attempt outside a batch: the lease only where a message waits, so the statement alone
+# is atomic (run in autocommit): no lease taken and given back, no row locked for nothing
+LEASE_IF_PENDING = text(_LEASE.format(
+    " AND EXISTS (SELECT 1 FROM inbound_messages AS p WHERE p.conversation_id = conversations.id"
+    " AND p.state = 'pending')"
+))  # fmt: skip
 INBOUND_FIELDS = tuple(column.key for column in InboundRecord.__table__.columns)
 TOUCH = text("UPDATE conversations SET last_message_at = :now WHERE id = ANY(CAST(:ids AS integer[]))")
 TOUCH_REACHABLE = text(
@@ -122,11 +129,18 @@ def insert_inbound(
 
 
 def lease(
-    session: Session, ids: Sequence[int], owner: str, until: datetime, now: datetime
+    session: Session,
+    ids: Sequence[int],
+    owner: str,
+    until: datetime,
+    now: datetime,
+    pending_only: bool = False,
 ) -> tuple[list[int], dict[int, tuple[InboundRecord, bool]]]:
-    """Take the lease on each of these conversations that no live process holds, and read each
-    one's oldest pending message with its hand-off state, in one statement."""
-    rows = fetch_all(session, LEASE, {"ids": list(ids), "owner": owner, "until": until, "now": now})
+    """Take the lease on each of these conversations that no live process holds (``pending_only``:
+    and where a message is pending), and read each one's oldest pending message with its
+    hand-off state, in one statement."""
+    statement = LEASE_IF_PENDING if pending_only else LEASE
+    rows = fetch_all(session, statement, {"ids": list(ids), "owner": owner, "until": until, "now": now})
     taken, found = [], {}
     for row in rows:
         taken.append(row.leased)
