@@ -1,4 +1,5 @@
-"""Backend, gateway and console benchmarks on PostgreSQL (results in docs/BENCHMARKS.md).
+"""Backend, gateway and console benchmarks on PostgreSQL (figures in docs/BENCHMARKS.md, logs in
+docs/benchmarks/).
 
     .venv/bin/python bench/backend_load.py [--parts tickets,console,ingest,rasa,delivery]
         [--scale 100k,1m] [--quick] [--explain]

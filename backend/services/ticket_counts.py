@@ -111,7 +111,7 @@ def _chosen_count(
     """The chosen statuses' capped count. With free text, index scans are off for the rest of the
     transaction: under the LIMIT the planner would walk a status index and re-check the text on
     ~46,000 heap rows (open statuses at 1M: 118 ms) instead of AND-ing the status and trigram
-    bitmaps (78 ms, most of it the trigram bitmap; run R in docs/BENCHMARKS.md)."""
+    bitmaps (78 ms, most of it the trigram bitmap; run R in docs/benchmarks/console.md)."""
     if flt.text and flt.text.strip() and session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL enable_indexscan = off"))
     return capped_count(session, where, cap)

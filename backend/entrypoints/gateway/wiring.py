@@ -123,7 +123,7 @@ def gateway_sessions(container: Container) -> tuple[SessionFactory, Engine | Non
     its connections keep their prepared statements. psycopg forgets every prepared statement of
     a connection at each ROLLBACK, which ends every read-only request of the console and the
     bots' API; on the shared pool the gateway's statements were therefore parsed and planned
-    afresh each time (docs/BENCHMARKS.md). The sessions come from the same sessionmaker, so the
+    afresh each time (docs/benchmarks/gateway.md). The sessions come from the same sessionmaker, so the
     console's commit listeners still see the gateway's writes."""
     if container.engine.dialect.name != "postgresql":
         return container.session_factory, None
