@@ -6,7 +6,7 @@ Linear SVMs over the same sparse features are deterministic, train in seconds an
 short texts. Each featurizer's sentence features are a block of their own, TF-IDF weighted and
 L2-normalised separately (as in a union of TF-IDF vectorizers), so the many character n-grams do
 not drown the words. Used alone; after another intent classifier its ranking is averaged with
-that one's (`own_weight`). bot/components/README.md has the measurements.
+that one's (`own_weight`). docs/benchmarks/nlu.md, "Component log", has the measurements.
 """
 
 from __future__ import annotations
