@@ -1,4 +1,7 @@
-"""CSV export of the filtered tickets (UTF-8 with BOM so Excel shows Vietnamese)."""
+"""CSV export of the filtered tickets (UTF-8 with BOM so Excel shows Vietnamese).
+
+Cells are made inert for spreadsheets (OWASP "CSV injection"): one that starts with =, +, -, @,
+a tab or a carriage return gets a leading single quote, so a citizen's `=HYPERLINK(...)` is text."""
 
 from __future__ import annotations
 
@@ -35,13 +38,23 @@ HEADER = [
     "Địa điểm",
     "Nội dung",
 ]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _when(value: datetime | None) -> str:
     return value.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def inert(cell: str) -> str:
+    """The cell with a leading quote if a spreadsheet would read it as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def _cells(row: TicketRow) -> list[str]:
+    return [inert(cell) for cell in _values(row)]
+
+
+def _values(row: TicketRow) -> list[str]:
     return [
         row.code,
         _when(row.created_at),

