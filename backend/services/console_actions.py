@@ -68,8 +68,9 @@ class ConsoleActions:
         return self.workflow.reroute(Reroute(code, principal.actor, reason, category, department))
 
     def mark_duplicate(self, principal: Principal, code: str, original_code: str) -> TicketView:
-        """Mark the ticket a duplicate of another."""
+        """Mark the ticket a duplicate of another; both must be visible to the official (else NotFound)."""
         self._guard(principal, code)
+        self._guard(principal, original_code)
         return self.workflow.mark_duplicate(code, original_code, principal.actor)
 
     def bulk(self, principal: Principal, command: BulkCommand) -> list[BulkResult]:

@@ -21,6 +21,12 @@ def code(api_client: TestClient, service_headers: dict[str, str]) -> str:
     return create_ticket(api_client, service_headers, token())
 
 
+@pytest.fixture
+def elsewhere(api_client: TestClient, service_headers: dict[str, str]) -> str:
+    """A fresh ticket of another department (Tam Kỳ environment), hidden from the officer."""
+    return create_ticket(api_client, service_headers, token(), area="Tân Thạnh")
+
+
 def detail(client: TestClient, code: str) -> dict[str, Any]:
     """The ticket page's data."""
     response = client.get(f"{TICKETS}/{code}")
@@ -122,6 +128,30 @@ def test_mark_duplicate_links_the_tickets(
     assert page["duplicate_of"] == original and page["audit"][-1]["action"] == "marked_duplicate"
     assert page["deliveries"][-1]["kind"] == "duplicate"
     assert {"code": code, "relation": "duplicate"} in detail(officer, original)["related"]
+
+
+def test_an_officer_cannot_mark_a_duplicate_of_a_ticket_they_may_not_see(
+    client_as: Callable[[str], TestClient], code: str, elsewhere: str
+) -> None:
+    """Another department's original is answered like a code that does not exist, and nothing changes."""
+    officer = client_as("officer")
+    hidden = officer.post(f"{TICKETS}/{code}/duplicate-of", json={"original_code": elsewhere})
+    missing = officer.post(f"{TICKETS}/{code}/duplicate-of", json={"original_code": "PA-2020-999999"})
+    assert (hidden.status_code, hidden.json()) == (missing.status_code, missing.json())
+    assert hidden.status_code == 404
+    page = detail(officer, code)
+    assert page["ticket"]["status"] != "duplicate" and page["duplicate_of"] is None
+    related = detail(client_as("dispatcher"), elsewhere)["related"]
+    assert {"code": code, "relation": "duplicate"} not in related
+
+
+def test_the_console_form_cannot_mark_a_duplicate_of_a_hidden_ticket(
+    client_as: Callable[[str], TestClient], code: str, elsewhere: str
+) -> None:
+    officer = client_as("officer")
+    response = officer.post(f"/console/tickets/{code}/duplicate", data={"original": elsewhere})
+    assert "Không tìm thấy phản ánh." in response.text
+    assert detail(officer, code)["duplicate_of"] is None
 
 
 def test_take_over_and_hand_back_the_conversation(
