@@ -23,7 +23,13 @@ from backend.adapters.db.models import (
 
 class CategoryAdmin(ModelView, model=Category):
     name_plural = "Categories"
-    column_list = [Category.code, Category.name_vi, Category.sla_working_days, Category.intent]
+    column_list = [
+        Category.code,
+        Category.name_vi,
+        Category.sla_working_days,
+        Category.intent,
+        Category.confidential,
+    ]
     can_delete = False
 
 

@@ -1,5 +1,6 @@
 """Open311 GeoReport v2 over the tickets: services are the categories, service requests the
-tickets. Contact details are accepted on creation but never returned."""
+tickets. Contact details are accepted on creation but never returned. Readers without an API key
+get the public record only, and never a ticket of a confidential category (open311_records)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from backend.adapters.db.models import AuditEntry, Category, Ticket
+from backend.adapters.db.models import AuditEntry, Category, Ticket, Town
 from backend.adapters.db.ticket_repository import SqlTicketRepository
 from backend.adapters.media_store import LocalMediaStore
 from backend.domain.errors import InvalidInput, NotFound
-from backend.domain.lifecycle import is_open
 from backend.domain.notifications import format_due
-from backend.domain.sla import LOCAL_TZ
 from backend.services.commands import Contact, CreateTicket
+from backend.services.open311_records import full_record, public_record
 from backend.services.ticket_service import TicketService
 
 CHANNEL = "open311"
@@ -37,22 +37,7 @@ class RequestQuery:
     start: datetime | None = None
     end: datetime | None = None
     status: str | None = None  # open or closed
-
-
-def w3c(value: datetime | None) -> str | None:
-    """ISO 8601 with the local offset, e.g. 2026-11-26T09:30:00+07:00."""
-    return value.astimezone(LOCAL_TZ).isoformat(timespec="seconds") if value else None
-
-
-def status_of(ticket_status: str) -> str:
-    """new/assigned/in_progress → open; resolved/closed/rejected/duplicate → closed."""
-    return "open" if is_open(ticket_status) else "closed"
-
-
-def _status_notes(ticket: Ticket) -> str | None:
-    if ticket.duplicate_of is not None:
-        return f"Trùng với phản ánh {ticket.duplicate_of.code}"
-    return ticket.resolution_text or ticket.referral_text
+    full: bool = False  # an API-key client: every ticket, every field
 
 
 def _service(category: Category) -> dict[str, Any]:
@@ -124,17 +109,24 @@ class Open311Service:
             statement = select(Ticket).order_by(Ticket.created_at.desc(), Ticket.id.desc())
             statement = self._filtered(statement, query).limit(MAX_RESULTS)
             tickets = session.scalars(statement).unique().all()
+            if not query.full:
+                towns = {code: name for code, name in session.execute(select(Town.code, Town.name))}
+                return [public_record(t, towns.get(t.town_code or "")) for t in tickets]
             media = self._media_urls(session, [t.id for t in tickets])
-            return [self._request(t, media.get(t.id)) for t in tickets]
+            return [full_record(t, self._photo(t) or media.get(t.id)) for t in tickets]
 
-    def request(self, code: str) -> list[dict[str, Any]]:
-        """One service request, as a one-element list (as the spec answers)."""
-        found = self.requests(RequestQuery(ids=(code,)))
+    def request(self, code: str, full: bool = False) -> list[dict[str, Any]]:
+        """One service request, as a one-element list (as the spec answers); a confidential one
+        is not found without an API key, like a code that does not exist."""
+        found = self.requests(RequestQuery(ids=(code,), full=full))
         if not found:
             raise NotFound(f"service request not found: {code}")
         return found
 
     def _filtered(self, statement: Any, query: RequestQuery) -> Any:
+        if not query.full:
+            confidential = select(Category.code).where(Category.confidential)
+            statement = statement.where(Ticket.category_code.not_in(confidential))
         if query.ids:
             return statement.where(Ticket.code.in_(query.ids))
         if query.service_codes:
@@ -148,29 +140,8 @@ class Open311Service:
             statement = statement.where(Ticket.status.not_in(["new", "assigned", "in_progress"]))
         return statement
 
-    def _request(self, ticket: Ticket, external_media: str | None) -> dict[str, Any]:
-        photo = self.media.url_of(ticket.photos[0].path) if ticket.photos else None
-        return {
-            "service_request_id": ticket.code,
-            "status": status_of(ticket.status),
-            "status_notes": _status_notes(ticket),
-            "service_name": ticket.category.name_vi,
-            "service_code": ticket.category_code,
-            "description": ticket.description,
-            "agency_responsible": ticket.department.name,
-            "service_notice": None,
-            "requested_datetime": w3c(ticket.created_at),
-            "updated_datetime": w3c(ticket.updated_at),
-            "expected_datetime": w3c(ticket.due_at),
-            "address": ticket.location_text
-            or ticket.area_text
-            or (ticket.unit.name if ticket.unit else None),
-            "address_id": None,
-            "zipcode": None,
-            "lat": ticket.latitude,
-            "long": ticket.longitude,
-            "media_url": photo or external_media,
-        }
+    def _photo(self, ticket: Ticket) -> str | None:
+        return self.media.url_of(ticket.photos[0].path) if ticket.photos else None
 
     def _command(self, form: Mapping[str, str]) -> tuple[CreateTicket, str | None]:
         description = _text(form, "description", MAX_DESCRIPTION)

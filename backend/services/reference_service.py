@@ -96,6 +96,7 @@ class ReferenceLoader:
                     intent=row["intent"],
                     name_vi=row["name_vi"],
                     sla_working_days=row["sla_working_days"],
+                    confidential=bool(row.get("confidential", False)),
                 )
             )
         return len(rows)

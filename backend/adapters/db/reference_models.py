@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 from uuid import uuid4
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, event, false
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from backend.adapters.db.base import Base
@@ -18,6 +18,8 @@ class Category(Base):
     intent: Mapped[str] = mapped_column(String(60))
     name_vi: Mapped[str] = mapped_column(String(200))
     sla_working_days: Mapped[int]
+    # Never published: its tickets are left out of the public Open311 feed (security tip-offs).
+    confidential: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def __str__(self) -> str:
         return self.name_vi

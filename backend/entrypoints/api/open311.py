@@ -1,5 +1,9 @@
 """Open311 GeoReport v2 (JSON) under /open311/v2. Errors are the spec's array
-[{"code": <http status>, "description": "..."}] with the same HTTP status."""
+[{"code": <http status>, "description": "..."}] with the same HTTP status.
+
+GET answers the public record to anyone; a client that sends a valid key in the `X-Api-Key`
+header gets the full record (a wrong key: 403). Keys in a GET's query string are ignored: query
+strings end up in access logs."""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ import json
 import secrets
 from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -49,6 +53,7 @@ class Open311Route(APIRoute):
 
 
 router = APIRouter(prefix="/open311/v2", tags=["open311"], route_class=Open311Route)
+API_KEY_HEADER = "X-Api-Key"
 
 
 def _service(container: Container) -> Open311Service:
@@ -61,6 +66,19 @@ def _check_api_key(container: Container, given: str) -> None:
     keys += [settings.service_token] if settings.service_token else []
     if not given or not any(secrets.compare_digest(given.encode(), k.encode()) for k in keys):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "api_key was not provided or is invalid")
+
+
+def full_access(
+    container: ContainerDep, x_api_key: Annotated[str | None, Header(alias=API_KEY_HEADER)] = None
+) -> bool:
+    """Dependency: True for a client with a valid API key header, False without one, 403 otherwise."""
+    if x_api_key is None:
+        return False
+    _check_api_key(container, x_api_key)
+    return True
+
+
+FullAccess = Annotated[bool, Depends(full_access)]
 
 
 async def _submitted(request: Request) -> dict[str, str]:
@@ -108,20 +126,23 @@ def service_definition(service_code: str, container: ContainerDep) -> dict[str, 
 async def create_request(request: Request, container: ContainerDep) -> list[dict[str, Any]]:
     """File a service request (form-encoded or JSON; api_key required)."""
     form = await _submitted(request)
-    _check_api_key(container, form.get("api_key") or request.query_params.get("api_key") or "")
+    given = form.get("api_key") or request.headers.get(API_KEY_HEADER) or request.query_params.get("api_key")
+    _check_api_key(container, given or "")
     return [await _in_thread(lambda: _service(container).create(form))]
 
 
 @router.get("/requests.json")
 def list_requests(
     container: ContainerDep,
+    full: FullAccess,
     service_request_id: str | None = None,
     service_code: str | None = None,
     start_date: str | None = None,
     end_date: str | None = None,
     status: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Service requests by ids, or by service, period (default: last 90 days) and status."""
+    """Service requests by ids, or by service, period (default: last 90 days) and status; the public
+    record without an API key header (no citizen text, answer, coordinates, photos or security tickets)."""
     if status not in (None, "", "open", "closed"):
         raise HTTPException(400, "status must be open or closed")
     query = RequestQuery(
@@ -130,14 +151,15 @@ def list_requests(
         start=_date(start_date, "start_date"),
         end=_date(end_date, "end_date"),
         status=status or None,
+        full=full,
     )
     return _service(container).requests(query)
 
 
 @router.get("/requests/{service_request_id}.json")
-def get_request(service_request_id: str, container: ContainerDep) -> list[dict[str, Any]]:
-    """One service request."""
-    return _service(container).request(service_request_id)
+def get_request(service_request_id: str, container: ContainerDep, full: FullAccess) -> list[dict[str, Any]]:
+    """One service request (the public record, or the full one with an API key header)."""
+    return _service(container).request(service_request_id, full)
 
 
 async def _in_thread(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:

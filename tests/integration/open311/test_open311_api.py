@@ -2,77 +2,20 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-
-from backend.settings import Settings
-
-BASE = "/open311/v2"
-REQUEST_FIELDS = {
-    "service_request_id",
-    "status",
-    "status_notes",
-    "service_name",
-    "service_code",
-    "description",
-    "agency_responsible",
-    "service_notice",
-    "requested_datetime",
-    "updated_datetime",
-    "expected_datetime",
-    "address",
-    "address_id",
-    "zipcode",
-    "lat",
-    "long",
-    "media_url",
-}
-SECRET_EMAIL = "bi.mat@example.vn"
-SECRET_NAME = "Hoàng"
-SECRET_PHONE = "0935777888"
-
-
-@pytest.fixture(scope="module")
-def api_key(backend_settings: Settings) -> str:
-    """The service token, which Open311 accepts as an api_key."""
-    assert backend_settings.service_token
-    return backend_settings.service_token
-
-
-def submit(client: TestClient, key: str, **overrides: Any) -> Any:
-    """POST a form-encoded service request."""
-    form = {
-        "api_key": key,
-        "service_code": "infrastructure",
-        "lat": "15.8794",
-        "long": "108.3350",
-        "address_string": "đường Nguyễn Duy Hiệu, Cẩm Châu",
-        "description": f"Ổ gà lớn giữa đường {uuid.uuid4().hex[:8]}",
-        "email": SECRET_EMAIL,
-        "first_name": SECRET_NAME,
-        "last_name": "Thị Kín",
-        "phone": SECRET_PHONE,
-        "media_url": "https://example.org/photos/o-ga.jpg",
-        **overrides,
-    }
-    return client.post(f"{BASE}/requests.json", data=form)
-
-
-def created_id(client: TestClient, api_key: str, **overrides: Any) -> str:
-    """Submit a request and return its service_request_id."""
-    response = submit(client, api_key, **overrides)
-    assert response.status_code == 201, response.text
-    return str(response.json()[0]["service_request_id"])
-
-
-def assert_spec_error(response: Any, status: int) -> None:
-    """The GeoReport error array with the HTTP status."""
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert isinstance(body, list) and body[0]["code"] == status and body[0]["description"]
+from open311_testkit import (
+    BASE,
+    FULL_FIELDS,
+    SECRET_EMAIL,
+    SECRET_NAME,
+    SECRET_PHONE,
+    assert_spec_error,
+    created_id,
+    submit,
+)
 
 
 def test_services_list_every_category(api_client: TestClient) -> None:
@@ -110,6 +53,12 @@ def test_post_form_encoded_request(api_client: TestClient, api_key: str) -> None
 def test_api_key_in_the_query_string(api_client: TestClient, api_key: str) -> None:
     form = {"service_code": "traffic", "address_string": "Tân Thạnh", "description": "Đèn tín hiệu hỏng"}
     response = api_client.post(f"{BASE}/requests.json", params={"api_key": api_key}, data=form)
+    assert response.status_code == 201
+
+
+def test_api_key_in_a_header(api_client: TestClient, key_header: dict[str, str]) -> None:
+    form = {"service_code": "traffic", "address_string": "Tân Thạnh", "description": "Đèn tín hiệu hỏng"}
+    response = api_client.post(f"{BASE}/requests.json", headers=key_header, data=form)
     assert response.status_code == 201
 
 
@@ -152,12 +101,14 @@ def test_malformed_json_gets_the_spec_error_array(api_client: TestClient) -> Non
     assert_spec_error(response, 400)
 
 
-def test_get_one_request_with_spec_fields_and_no_contact(api_client: TestClient, api_key: str) -> None:
+def test_get_one_request_with_spec_fields_and_no_contact(
+    api_client: TestClient, api_key: str, key_header: dict[str, str]
+) -> None:
     code = created_id(api_client, api_key)
-    response = api_client.get(f"{BASE}/requests/{code}.json")
+    response = api_client.get(f"{BASE}/requests/{code}.json", headers=key_header)
     assert response.status_code == 200
     [request] = response.json()
-    assert set(request) == REQUEST_FIELDS
+    assert set(request) == FULL_FIELDS
     assert request["service_request_id"] == code and request["status"] == "open"
     assert request["service_code"] == "infrastructure" and request["service_name"] == "Hạ tầng đô thị"
     assert (request["lat"], request["long"]) == (15.8794, 108.335)
@@ -172,7 +123,7 @@ def test_get_one_request_with_spec_fields_and_no_contact(api_client: TestClient,
 
 
 def test_status_mapping_and_notes(
-    api_client: TestClient, api_key: str, service_headers: dict[str, str]
+    api_client: TestClient, api_key: str, key_header: dict[str, str], service_headers: dict[str, str]
 ) -> None:
     resolved, rejected, original, duplicate, open_one = (created_id(api_client, api_key) for _ in range(5))
 
@@ -192,7 +143,9 @@ def test_status_mapping_and_notes(
     ids = ",".join([resolved, rejected, duplicate, open_one])
     found = {
         r["service_request_id"]: r
-        for r in api_client.get(f"{BASE}/requests.json", params={"service_request_id": ids}).json()
+        for r in api_client.get(
+            f"{BASE}/requests.json", params={"service_request_id": ids}, headers=key_header
+        ).json()
     }
     assert {code: r["status"] for code, r in found.items()} == {
         resolved: "closed",
@@ -205,7 +158,9 @@ def test_status_mapping_and_notes(
     assert original in found[duplicate]["status_notes"]
 
 
-def test_list_filters(api_client: TestClient, api_key: str, service_headers: dict[str, str]) -> None:
+def test_list_filters(
+    api_client: TestClient, api_key: str, key_header: dict[str, str], service_headers: dict[str, str]
+) -> None:
     security = created_id(api_client, api_key, service_code="security")
     closed = created_id(api_client, api_key, service_code="security")
     api_client.post(
@@ -213,17 +168,19 @@ def test_list_filters(api_client: TestClient, api_key: str, service_headers: dic
         json={"status": "rejected", "text": "Không thuộc thẩm quyền."},
         headers=service_headers,
     )
-    listed = api_client.get(f"{BASE}/requests.json", params={"service_code": "security"}).json()
+    listed = api_client.get(
+        f"{BASE}/requests.json", params={"service_code": "security"}, headers=key_header
+    ).json()
     assert {security, closed} <= {r["service_request_id"] for r in listed}
     assert all(r["service_code"] == "security" for r in listed)
     open_ones = api_client.get(
-        f"{BASE}/requests.json", params={"service_code": "security", "status": "open"}
+        f"{BASE}/requests.json", params={"service_code": "security", "status": "open"}, headers=key_header
     ).json()
     assert security in {r["service_request_id"] for r in open_ones} and closed not in {
         r["service_request_id"] for r in open_ones
     }
     closed_ones = api_client.get(
-        f"{BASE}/requests.json", params={"service_code": "security", "status": "closed"}
+        f"{BASE}/requests.json", params={"service_code": "security", "status": "closed"}, headers=key_header
     ).json()
     assert {r["service_request_id"] for r in closed_ones} == {closed}
     old = api_client.get(

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from backend.entrypoints.api.export_api import HEADER, csv_chunks
-from backend.services.open311_service import status_of, w3c
+from backend.services.open311_records import status_of, w3c
 from backend.services.ticket_filters import fold_text, search_text
 from backend.services.ticket_queries import TicketRow
 
