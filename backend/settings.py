@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from channels.config import (
     DEFAULT_TELEGRAM_API_BASE_URL,
     DEFAULT_ZALO_API_BASE_URL,
+    DEFAULT_ZALO_MEDIA_HOSTS,
     DEFAULT_ZALO_OAUTH_BASE_URL,
     TelegramConfig,
     ZaloConfig,
@@ -68,6 +69,8 @@ class Settings(BaseSettings):
     outbox_backoff_max: float = 3600.0
     worker_poll_seconds: float = 1.0
     forwarder_sweep_seconds: float = 5.0
+    # Issue 12 (poison messages, media fetch): Zalo image URLs are fetched only from these hosts.
+    zalo_media_hosts: str = ",".join(DEFAULT_ZALO_MEDIA_HOSTS)  # host suffixes; "http://host" allows http
 
     @model_validator(mode="after")
     def _prewarm_before_expiry(self) -> Settings:
@@ -93,6 +96,7 @@ class Settings(BaseSettings):
             self.zalo_refresh_token,
             self.zalo_api_base_url,
             self.zalo_oauth_base_url,
+            tuple(host.strip() for host in self.zalo_media_hosts.split(",") if host.strip()),
         )
 
 

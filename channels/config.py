@@ -10,6 +10,7 @@ DEFAULT_ZALO_OAUTH_BASE_URL = "https://oauth.zaloapp.com"
 DEFAULT_HTTP_TIMEOUT = 10.0
 NETWORK_RETRY_AFTER = 5.0
 ZALO_RATE_LIMIT_RETRY_AFTER = 60.0
+DEFAULT_ZALO_MEDIA_HOSTS = ("zdn.vn", "zadn.vn", "zalo.me")  # Zalo's CDN (photo-stal.zadn.vn, …)
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -40,6 +41,7 @@ class ZaloConfig:
     refresh_token: str = ""
     api_base_url: str = DEFAULT_ZALO_API_BASE_URL
     oauth_base_url: str = DEFAULT_ZALO_OAUTH_BASE_URL
+    media_hosts: tuple[str, ...] = DEFAULT_ZALO_MEDIA_HOSTS  # where image URLs may point (media_fetch)
 
     @property
     def configured(self) -> bool:

@@ -30,6 +30,7 @@ from channels._telegram_parse import (
 from channels._telegram_request import TelegramRequest
 from channels.config import NETWORK_RETRY_AFTER, TelegramConfig
 from channels.errors import PermanentError, RetryLater, TokenExpired, Unreachable
+from channels.media_fetch import DEFAULT_MAX_BYTES
 from channels.messages import Button, Delivered, InboundMessage, OutboundMessage
 
 __all__ = ["SECRET_HEADER", "TelegramChannel", "parse_update", "register_webhook", "verify_secret_token"]
@@ -47,10 +48,13 @@ InboundHandler = Callable[[InboundMessage], Awaitable[None]]
 class TelegramChannel:
     """One bot: verifies and parses webhooks, stores photos, sends replies."""
 
-    def __init__(self, config: TelegramConfig, media_dir: Path | None = None) -> None:
+    def __init__(
+        self, config: TelegramConfig, media_dir: Path | None = None, max_photo_bytes: int = DEFAULT_MAX_BYTES
+    ) -> None:
         base = config.api_base_url.rstrip("/")
         self._config = config
         self._media_dir = media_dir
+        self._max_photo_bytes = max_photo_bytes
         self._offset: int | None = None
         self.bot = Bot(config.bot_token, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot",
                        request=TelegramRequest(base))  # fmt: skip
@@ -99,7 +103,11 @@ class TelegramChannel:
 
     async def _download(self, media_dir: Path, file_id: str) -> Path:
         file = await self.bot.get_file(file_id)
+        if (file.file_size or 0) > self._max_photo_bytes:
+            raise PermanentError(f"photo larger than {self._max_photo_bytes} bytes")
         data = bytes(await file.download_as_bytearray())
+        if len(data) > self._max_photo_bytes:  # getFile's size is optional
+            raise PermanentError(f"photo larger than {self._max_photo_bytes} bytes")
         return store_media(media_dir, data, image_suffix(file.file_path or ""))
 
     async def _answer_callback(self, callback_id: str) -> None:

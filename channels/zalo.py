@@ -19,6 +19,7 @@ from channels.config import (
     ZaloConfig,
 )
 from channels.errors import PermanentError, RetryLater, TokenExpired, Unreachable
+from channels.media_fetch import DEFAULT_MAX_BYTES, MediaPolicy, fetch_image
 from channels.messages import Button, Delivered, InboundMessage, OutboundMessage
 from channels.zalo_tokens import AbstractTokenStore, TokenPair, ZaloTokens
 from channels.zalo_webhook import SIGNATURE_HEADER, parse_webhook
@@ -33,7 +34,6 @@ TOKEN_ERRORS = frozenset({-216, -220})
 RATE_LIMIT_ERRORS = frozenset({-32})
 UNREACHABLE_ERRORS = frozenset({-230, -232})
 MAX_TEXT = 2000
-MAX_DOWNLOAD_BYTES = 10 * 1024 * 1024
 DEFAULT_CHOICE_HINT = "Vui lòng trả lời bằng số tương ứng để chọn."
 
 ApiCall = Callable[[str], Awaitable[dict[str, Any]]]
@@ -54,8 +54,10 @@ class ZaloChannel:
         media_dir: Path | None = None,
         http: httpx.AsyncClient | None = None,
         choice_hint: str = DEFAULT_CHOICE_HINT,
+        max_photo_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self._config = config
+        self._media_policy = MediaPolicy(config.media_hosts, max_photo_bytes)
         self._api = config.api_base_url.rstrip("/")
         self._media_dir = media_dir
         self._owns_http = http is None
@@ -83,7 +85,8 @@ class ZaloChannel:
         return parse_webhook(raw_body, signature, self._config.app_id, self._config.oa_secret_key)
 
     async def download_photos(self, message: InboundMessage) -> InboundMessage:
-        """Fetch the message's image URLs into the media directory."""
+        """Fetch the message's image URLs into the media directory (allowed hosts only, no
+        redirects, images of at most ``max_photo_bytes``)."""
         if not message.photo_urls or message.photo_paths or self._media_dir is None:
             return message
         media_dir = self._media_dir
@@ -91,16 +94,8 @@ class ZaloChannel:
         return dataclasses.replace(message, photo_paths=tuple(paths))
 
     async def _download(self, media_dir: Path, url: str) -> Path:
-        try:
-            response = await self._http.get(url, follow_redirects=True)
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise RetryLater(
-                f"Zalo image download failed: {type(exc).__name__}", NETWORK_RETRY_AFTER
-            ) from exc
-        if len(response.content) > MAX_DOWNLOAD_BYTES:
-            raise PermanentError("Zalo image too large")
-        return store_media(media_dir, response.content, image_suffix(url))
+        data = await fetch_image(self._http, url, self._media_policy)
+        return store_media(media_dir, data, image_suffix(url))
 
     async def send(self, message: OutboundMessage) -> Delivered:
         """Deliver a CS message: text (buttons as numbered choices) and an optional image."""

@@ -19,7 +19,7 @@ def _channel(settings: Settings) -> TelegramChannel:
     config = settings.telegram_config()
     if not config.configured:
         raise SystemExit("TELEGRAM_BOT_TOKEN is not set")
-    return TelegramChannel(config, settings.media_dir)
+    return TelegramChannel(config, settings.media_dir, settings.photo_max_bytes)
 
 
 def set_webhook(settings: Settings) -> None:

@@ -59,6 +59,7 @@ def _environment(
         "ZALO_APP_SECRET": zalo.app_secret, "ZALO_OA_SECRET_KEY": OA_SECRET_KEY,
         "ZALO_ACCESS_TOKEN": zalo.access_token, "ZALO_REFRESH_TOKEN": zalo.refresh_token,
         "ZALO_API_BASE_URL": zalo.base_url, "ZALO_OAUTH_BASE_URL": zalo.base_url,
+        "ZALO_MEDIA_HOSTS": "http://127.0.0.1",
         "ZALO_TOKEN_FILE": str(media.parent / "zalo_tokens.json"), "PYTHONUNBUFFERED": "1",
     }  # fmt: skip
 

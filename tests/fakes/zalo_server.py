@@ -78,7 +78,9 @@ class FakeZaloServer(FakeHttpServer):
         self.refresh_gate: threading.Event | None = None  # refreshes answer once the test sets it
         self.rejected: list[tuple[str, ZaloFault]] = []
         self._used_refresh_tokens: set[str] = set()
-        self._media: dict[str, bytes] = {}
+        self._media: dict[str, tuple[bytes, str]] = {}
+        self._redirects: dict[str, str] = {}
+        self.media_requests: list[str] = []  # names asked for under /media/, in order
         self._faults: Faults[ZaloFault] = Faults()
         self._serial = itertools.count(1)
         self._token_serial = itertools.count(1)
@@ -98,11 +100,25 @@ class FakeZaloServer(FakeHttpServer):
         with self.lock:
             self.access_token = f"expired-{next(self._serial)}"
 
-    def add_media(self, name: str, content: bytes) -> str:
+    def add_media(self, name: str, content: bytes, content_type: str = "image/jpeg") -> str:
         """Serve ``content`` like Zalo's CDN; return its URL."""
         with self.lock:
-            self._media[name] = content
+            self._media[name] = (content, content_type)
         return f"{self.base_url}/media/{name}"
+
+    def add_redirect(self, name: str, location: str) -> str:
+        """Answer ``/media/<name>`` with a 302 to ``location``; return its URL."""
+        with self.lock:
+            self._redirects[name] = location
+        return f"{self.base_url}/media/{name}"
+
+    def media_url(self, name: str) -> str:
+        """The URL of ``/media/<name>`` (served or not)."""
+        return f"{self.base_url}/media/{name}"
+
+    def fail_media(self, count: int, status: int, name: str) -> None:
+        """Answer the next ``count`` requests for ``/media/<name>`` with an HTTP error status."""
+        self._faults.add(count, ZaloFault(status=status), (f"/media/{name}",))
 
     def messages_to(self, user_id: str) -> list[CsMessage]:
         """Return accepted messages to ``user_id``."""
@@ -183,10 +199,16 @@ class FakeZaloServer(FakeHttpServer):
 
     def _serve_media(self, name: str) -> FakeResponse:
         with self.lock:
-            content = self._media.get(name)
-        if content is None:
+            self.media_requests.append(name)
+            found, location = self._media.get(name), self._redirects.get(name)
+        fault = self._faults.take(f"/media/{name}")
+        if fault is not None:
+            return _fault_response(fault)
+        if location is not None:
+            return FakeResponse(302, b"", "text/plain", {"Location": location})
+        if found is None:
             return FakeResponse(404, b"Not Found", "text/plain")
-        return FakeResponse(200, content, "image/jpeg")
+        return FakeResponse(200, *found)
 
 
 def _invalid_message(body: Any, uploaded: set[str]) -> str | None:

@@ -43,13 +43,15 @@ class ChannelSenders:
     def from_settings(cls, settings: Settings) -> ChannelSenders:
         """Adapters for the channels whose credentials are set."""
         telegram_config, zalo_config = settings.telegram_config(), settings.zalo_config()
-        telegram = (
-            TelegramChannel(telegram_config, Path(settings.media_dir)) if telegram_config.configured else None
-        )
+        media_dir, max_bytes = Path(settings.media_dir), settings.photo_max_bytes
+        telegram = None
+        if telegram_config.configured:
+            telegram = TelegramChannel(telegram_config, media_dir, max_bytes)
         if not zalo_config.configured:
             return cls(telegram, None)
         store, engine = zalo_token_store(settings, zalo_config)
-        return cls(telegram, ZaloChannel(zalo_config, store, media_dir=Path(settings.media_dir)), engine)
+        zalo = ZaloChannel(zalo_config, store, media_dir=media_dir, max_photo_bytes=max_bytes)
+        return cls(telegram, zalo, engine)
 
     async def start(self) -> None:
         """Open the Telegram bot (getMe); a failure is logged and retried on the first send."""

@@ -44,6 +44,7 @@ def zalo_config(server: FakeZaloServer) -> ZaloConfig:
         refresh_token=server.refresh_token,
         api_base_url=server.base_url,
         oauth_base_url=server.base_url,
+        media_hosts=("http://127.0.0.1",),  # the fake serves its "CDN" over plain http
     )
 
 
