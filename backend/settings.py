@@ -69,7 +69,12 @@ class Settings(BaseSettings):
     outbox_backoff_max: float = 3600.0
     worker_poll_seconds: float = 1.0
     forwarder_sweep_seconds: float = 5.0
-    # Issue 12 (poison messages, media fetch): Zalo image URLs are fetched only from these hosts.
+    # Issue 12 (poison messages, media fetch): a message that keeps failing for its own sake (its
+    # photo cannot be fetched, an unexpected error) is tried at most INBOUND_MAX_ATTEMPTS times with
+    # backoff, then parked (dead); Zalo image URLs are fetched only from these hosts.
+    inbound_max_attempts: int = Field(default=4, ge=1)
+    inbound_backoff_base: float = Field(default=5.0, gt=0)
+    inbound_backoff_max: float = Field(default=60.0, gt=0)
     zalo_media_hosts: str = ",".join(DEFAULT_ZALO_MEDIA_HOSTS)  # host suffixes; "http://host" allows http
 
     @model_validator(mode="after")

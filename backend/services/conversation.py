@@ -3,7 +3,10 @@
 Each pending message goes to the ticket thread (while an official has taken the conversation
 over) or to Rasa; Rasa's replies become bot turns and outbox rows, leased in the same
 transaction and sent at once. When Rasa is down or slow the citizen is told once, and the
-message stays pending (never skipped) until Rasa answers.
+message stays pending (never skipped) until Rasa answers. A message that fails for its own sake
+(its photo cannot be fetched, an unexpected error) is tried again with backoff a bounded number
+of times, or not at all when it can never work, then parked (dead, with its reason, shown in
+the console): the citizen is asked to send it again and the queue goes on.
 """
 
 from __future__ import annotations
@@ -15,20 +18,25 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import InterfaceError, OperationalError, StatementError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
 from backend.adapters.db.engine import SessionFactory, retry_if_dropped
 from backend.adapters.db.gateway_models import InboundRecord
 from backend.adapters.media_store import LocalMediaStore
 from backend.adapters.notifiers.senders import ChannelSenders
 from backend.adapters.rasa_client import BotReply, RasaClient, RasaUnavailable
 from backend.services.conversation_store import ANSWERED, ConversationStore, Lease, Pending
-from backend.services.delivery import DeliveryService
+from backend.services.delivery import DeliveryService, RetryPolicy
 from backend.services.inbound_media import InboundMedia
-from channels import Button, ChannelError, MessageKind, resolve_choice
+from channels import Button, ChannelError, MessageKind, RetryLater, resolve_choice
 from channels._media import mask_id
 
 logger = logging.getLogger(__name__)
 NOTICE_KINDS = {MessageKind.EDITED.value: "edited", MessageKind.UNSUPPORTED.value: "unsupported"}
 T = TypeVar("T")
+DATABASE_TROUBLE = (OperationalError, InterfaceError, PoolTimeout)  # not the message's fault
+INBOUND_RETRY = RetryPolicy(base=5.0, cap=60.0, max_attempts=4)  # INBOUND_BACKOFF_BASE, _MAX, _MAX_ATTEMPTS
 
 
 class ConversationProcessor:
@@ -44,6 +52,7 @@ class ConversationProcessor:
         clock: Callable[[], datetime],
         ack_timeout: float = 5.0,
         lease: timedelta = timedelta(minutes=3),
+        retry: RetryPolicy = INBOUND_RETRY,
     ) -> None:
         self.store = ConversationStore(session_factory, clock, lease, delivery.lease)
         self.rasa = rasa
@@ -51,6 +60,7 @@ class ConversationProcessor:
         self.photos = InboundMedia(senders, media)
         self.clock = clock
         self.ack_timeout = ack_timeout
+        self.retry = retry  # of messages that fail for their own sake (INBOUND_*)
         self._draining: dict[int, bool] = {}  # conversation → called again while draining
         self._handed: dict[int, Lease] = {}  # leases taken by a batch while the drain was ending
 
@@ -100,7 +110,10 @@ class ConversationProcessor:
         """Process every conversation with a message pending for longer than ``older_than``."""
         ids = await in_thread(self.store.with_pending, self.clock() - older_than)
         for conversation_id in ids:
-            await self.process(conversation_id)
+            try:
+                await self.process(conversation_id)
+            except Exception:  # one conversation's trouble must not stop the others'
+                logger.exception("forwarding conversation %s failed", conversation_id)
         return len(ids)
 
     async def _drain(self, conversation_id: int, owner: str, pending: Pending | None) -> bool:
@@ -122,6 +135,22 @@ class ConversationProcessor:
         return False
 
     async def _handle(self, pending: Pending) -> bool:
+        """Handle the oldest message: True when the queue may go on, False when it must wait."""
+        record = pending.record
+        if record.retry_at is not None and record.retry_at > self.clock():
+            return False  # failed for its own sake: backing off
+        try:
+            return await self._dispatch(pending)
+        except DATABASE_TROUBLE:
+            raise
+        except Exception as exc:
+            reason = _reason(exc)
+            # a statement's error carries its parameters (citizens' ids and text): no traceback then
+            logger.error("message of %s failed: %s", mask_id(record.channel_user_id), reason,
+                         exc_info=not isinstance(exc, StatementError))  # fmt: skip
+            return await self._failed(record, reason, "message_failed", retry=True)
+
+    async def _dispatch(self, pending: Pending) -> bool:
         record = pending.record
         if pending.handed_off and await in_thread(self.store.hand_off, record):
             return True
@@ -132,15 +161,41 @@ class ConversationProcessor:
             await self._notice(record, NOTICE_KINDS[record.kind], ANSWERED)
             return True
         try:
-            metadata = await self._metadata(record)
+            media_urls = await self._media_urls(record)
+        except ChannelError as exc:
+            return await self._failed(record, f"photo not received: {exc}", "photo_failed",
+                                      retry=isinstance(exc, RetryLater))  # fmt: skip
+        try:
             sender = f"{record.channel}:{record.channel_user_id}"
-            asking = asyncio.ensure_future(self.rasa.send(sender, _resolve_choice(pending), metadata))
+            asking = asyncio.ensure_future(
+                self.rasa.send(sender, _resolve_choice(pending), _metadata(record, media_urls))
+            )
             spinner = self.photos.answer_callback(record) if record.attempts == 0 else _nothing()
             replies, _ = await asyncio.gather(self._answer(record, asking), spinner)
-        except (RasaUnavailable, ChannelError) as exc:
+        except RasaUnavailable as exc:
             await self._stall(record, str(exc))
             return False
         await self._reply(record, replies)
+        return True
+
+    async def _failed(self, record: InboundRecord, error: str, text_key: str, retry: bool) -> bool:
+        """A failure of the message itself. While it may still work and tries are left, it is
+        tried again after a backoff (False: the queue waits); else it is parked, the citizen is
+        asked to send it again, and the queue goes on (True)."""
+        failures = record.failures + 1
+        if retry and failures < self.retry.max_attempts:
+            logger.warning(
+                "message of %s failed (try %d): %s", mask_id(record.channel_user_id), failures, error
+            )
+            retry_at = self.clock() + self.retry.delay(failures)
+            await in_thread(self.store.count_failure, record.id, error, retry_at)
+            await self._acknowledge(record)
+            return False
+        logger.warning(
+            "message of %s parked after %d tries: %s", mask_id(record.channel_user_id), failures, error
+        )
+        await in_thread(self.store.park, record, error, text_key)
+        await self.delivery.deliver_to(record.channel, record.channel_user_id)
         return True
 
     async def _reply(self, record: InboundRecord, replies: list[BotReply]) -> None:
@@ -161,21 +216,15 @@ class ConversationProcessor:
             await self._acknowledge(record)
             return await asking
 
-    async def _metadata(self, record: InboundRecord) -> dict[str, Any]:
+    async def _media_urls(self, record: InboundRecord) -> list[str]:
+        """Our URLs of the message's photos, fetched once (kept so a retry does not download again)."""
         details = record.details or {}
-        if "media_urls" not in details:
-            details = {**details, "media_urls": await self.photos.fetch(record)}
-            if details["media_urls"]:  # kept so a retry does not download again
-                await in_thread(self.store.save_details, record.id, details)
-        metadata = {
-            "channel": record.channel,
-            "channel_user_id": record.channel_user_id,
-            "display_name": details.get("display_name"),
-            "photo_urls": details["media_urls"],
-            "latitude": details.get("latitude"),
-            "longitude": details.get("longitude"),
-        }
-        return {key: value for key, value in metadata.items() if value is not None}
+        if "media_urls" in details:
+            return list(details["media_urls"])
+        urls = await self.photos.fetch(record)
+        if urls:
+            await in_thread(self.store.save_details, record.id, {**details, "media_urls": urls})
+        return urls
 
     async def _stall(self, record: InboundRecord, error: str) -> None:
         logger.warning("message of %s stays pending: %s", mask_id(record.channel_user_id), error)
@@ -190,6 +239,26 @@ class ConversationProcessor:
     async def _notice(self, record: InboundRecord, text_key: str, state: str) -> None:
         await in_thread(self.store.queue_notice, record, text_key, state)
         await self.delivery.deliver_to(record.channel, record.channel_user_id)
+
+
+def _reason(exc: Exception) -> str:
+    """What the console shows of an unexpected error: its type and first line (a database error's
+    statement and parameters stay out)."""
+    first = next(iter(str(exc).splitlines()), "")
+    return f"{type(exc).__name__}: {first}"[:300]
+
+
+def _metadata(record: InboundRecord, media_urls: list[str]) -> dict[str, Any]:
+    details = record.details or {}
+    metadata = {
+        "channel": record.channel,
+        "channel_user_id": record.channel_user_id,
+        "display_name": details.get("display_name"),
+        "photo_urls": media_urls,
+        "latitude": details.get("latitude"),
+        "longitude": details.get("longitude"),
+    }
+    return {key: value for key, value in metadata.items() if value is not None}
 
 
 def _resolve_choice(pending: Pending) -> str:

@@ -213,6 +213,22 @@ class ConversationStore:
             stored.attempts, stored.last_error = stored.attempts + 1, error[:2000]
             session.commit()
 
+    def count_failure(self, record_id: int, error: str, retry_at: datetime) -> None:
+        """Note a failure of the message itself; it stays pending, tried again from ``retry_at``."""
+        with self.session_factory() as session:
+            SqlConversationRepository(session).note_failure(record_id, error, retry_at)
+            session.commit()
+
+    def park(self, record: InboundRecord, reason: str, text_key: str) -> None:
+        """Give up on the message (dead, with its reason) and tell the citizen with one of the
+        gateway's texts, in one transaction; the queue goes on with the next message."""
+        now = self.clock()
+        with self.session_factory() as session:
+            session.add(notice_row(record.channel, record.channel_user_id, text_key,
+                                   f"{text_key}:{record.id}", now))  # fmt: skip
+            SqlConversationRepository(session).park(record.id, reason, now)
+            session.commit()
+
     def queue_ack(self, record: InboundRecord) -> bool:
         """Queue the "your message is safe" notice, once per outage; True if queued now."""
         with self.session_factory() as session:

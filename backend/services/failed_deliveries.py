@@ -65,9 +65,13 @@ class FailedPage:
     total_capped: bool = False
 
 
-def _excerpt(payload: Any) -> str:
-    text = str(payload.get("text") or "") if isinstance(payload, dict) else ""
+def excerpt(text: str) -> str:
+    """The start of a message, as much as a table cell shows."""
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+
+
+def _payload_text(payload: Any) -> str:
+    return str(payload.get("text") or "") if isinstance(payload, dict) else ""
 
 
 def delivery_row(row: OutboxMessage, ticket_code: str | None) -> DeliveryRow:
@@ -75,7 +79,7 @@ def delivery_row(row: OutboxMessage, ticket_code: str | None) -> DeliveryRow:
     return DeliveryRow(
         id=row.id, created_at=row.created_at.astimezone(LOCAL_TZ), channel=row.channel,
         citizen=mask_id(row.channel_user_id), kind=row.kind, state=row.state,
-        text=_excerpt(row.payload), attempts=row.attempts, last_error=row.last_error,
+        text=excerpt(_payload_text(row.payload)), attempts=row.attempts, last_error=row.last_error,
         ticket_code=ticket_code,
     )  # fmt: skip
 

@@ -15,6 +15,14 @@ GATEWAY_TEXTS: dict[str, str] = {
         "Hệ thống không xử lý được tin nhắn đã sửa. "
         "Anh/chị vui lòng gửi nội dung mới thành một tin nhắn riêng."
     ),
+    "photo_failed": (
+        "Xin lỗi, hệ thống chưa nhận được ảnh anh/chị vừa gửi. "
+        "Anh/chị vui lòng gửi lại ảnh (kèm nội dung mô tả, nếu có). Xin cảm ơn!"
+    ),
+    "message_failed": (
+        "Xin lỗi, hệ thống chưa xử lý được tin nhắn anh/chị vừa gửi. "
+        "Anh/chị vui lòng gửi lại nội dung đó. Xin cảm ơn!"
+    ),
     "rate_limited": (
         "Anh/chị đang gửi quá nhiều tin nhắn trong thời gian ngắn. "
         "Vui lòng chờ khoảng một phút rồi gửi tiếp. Xin cảm ơn!"

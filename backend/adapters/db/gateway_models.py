@@ -31,7 +31,9 @@ class Conversation(Base):
 
 
 class InboundRecord(Base):
-    """Everything a citizen sent, de-duplicated by (channel, message_id)."""
+    """Everything a citizen sent, de-duplicated by (channel, message_id). ``attempts`` counts every
+    try to forward it (Rasa down included); ``failures`` only the tries that failed for the
+    message's own sake, retried from ``retry_at``, and parked (state ``dead``) at the limit."""
 
     __tablename__ = "inbound_messages"
     __table_args__ = (
@@ -52,6 +54,8 @@ class InboundRecord(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     processed_at: Mapped[datetime | None]
+    failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    retry_at: Mapped[datetime | None]
 
 
 class ConversationMessage(Base):

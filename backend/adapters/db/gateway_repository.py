@@ -16,6 +16,7 @@ from backend.adapters.db.user_models import ConversationHandoff
 from backend.domain.lifecycle import OPEN_STATUSES
 
 PENDING = "pending"
+DEAD = "dead"  # parked: failed for its own sake too often (or for good); shown in the console
 OPEN_STATUS_VALUES = tuple(status.value for status in OPEN_STATUSES)
 
 
@@ -145,6 +146,36 @@ class SqlConversationRepository:
             update(InboundRecord)
             .where(InboundRecord.id == inbound_id)
             .values(state=state, processed_at=now, last_error=None)
+            .execution_options(synchronize_session=False)
+        )
+
+    def note_failure(self, inbound_id: int, error: str, retry_at: datetime) -> None:
+        """The message failed for its own sake: count it, keep the reason, wait until ``retry_at``."""
+        self.session.execute(
+            update(InboundRecord)
+            .where(InboundRecord.id == inbound_id)
+            .values(
+                attempts=InboundRecord.attempts + 1,
+                failures=InboundRecord.failures + 1,
+                last_error=error[:2000],
+                retry_at=retry_at,
+            )  # fmt: skip
+            .execution_options(synchronize_session=False)
+        )
+
+    def park(self, inbound_id: int, reason: str, now: datetime) -> None:
+        """Give up on the message (state ``dead``), keeping why; the queue goes on without it."""
+        self.session.execute(
+            update(InboundRecord)
+            .where(InboundRecord.id == inbound_id)
+            .values(
+                state=DEAD,
+                processed_at=now,
+                last_error=reason[:2000],
+                retry_at=None,
+                attempts=InboundRecord.attempts + 1,
+                failures=InboundRecord.failures + 1,
+            )  # fmt: skip
             .execution_options(synchronize_session=False)
         )
 

@@ -15,6 +15,7 @@ from backend.services.console_actions import ConsoleActions
 from backend.services.failed_deliveries import FailedDeliveries
 from backend.services.figures_cache import CachedStatistics
 from backend.services.handoff import HandoffService
+from backend.services.parked_messages import ParkedMessages
 from backend.services.statistics import Statistics
 from backend.services.ticket_details import TicketDetails
 from backend.services.ticket_queries import TicketQueries
@@ -48,6 +49,11 @@ def get_failed_deliveries(container: ContainerDep) -> FailedDeliveries:
     return FailedDeliveries(container.session_factory, container.clock, container.settings.inbox_count_cap)
 
 
+def get_parked_messages(container: ContainerDep) -> ParkedMessages:
+    """Inbound messages the gateway gave up on: the list and its count."""
+    return ParkedMessages(container.session_factory, container.settings.inbox_count_cap)
+
+
 def get_handoffs(container: ContainerDep) -> HandoffService:
     """Take over / hand back."""
     return HandoffService(container.session_factory, container.clock)
@@ -69,5 +75,6 @@ DetailsDep = Annotated[TicketDetails, Depends(get_details)]
 ActionsDep = Annotated[ConsoleActions, Depends(get_actions)]
 HandoffsDep = Annotated[HandoffService, Depends(get_handoffs)]
 FailedDeliveriesDep = Annotated[FailedDeliveries, Depends(get_failed_deliveries)]
+ParkedMessagesDep = Annotated[ParkedMessages, Depends(get_parked_messages)]
 StatisticsDep = Annotated[CachedStatistics, Depends(get_statistics)]
 UsersDep = Annotated[UserService, Depends(get_users)]

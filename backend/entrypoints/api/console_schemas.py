@@ -54,8 +54,16 @@ def ticket_sort(
     return Sort(sort, order == "desc")
 
 
+ChannelQuery = Annotated[str, Query(pattern="^(telegram|zalo|webchat)?$")]
+
+
+def channel_filter(channel: ChannelQuery = "") -> str | None:
+    """One channel (empty: all)."""
+    return channel or None
+
+
 def failed_filter(
-    channel: Annotated[str, Query(pattern="^(telegram|zalo|webchat)?$")] = "",
+    channel: ChannelQuery = "",
     state: Annotated[str, Query(pattern="^(dead|undeliverable)?$")] = "",
 ) -> FailedFilter:
     """The failed-deliveries filters: one channel, one state (empty: all)."""

@@ -1,4 +1,5 @@
-"""The console's failed deliveries: outbox rows that ended dead or undeliverable, and resending."""
+"""The console's failed deliveries: outbox rows that ended dead or undeliverable, and resending;
+and the inbound messages the gateway parked."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from backend.entrypoints.api.console_deps import FailedDeliveriesDep
-from backend.entrypoints.api.console_schemas import failed_filter
+from backend.entrypoints.api.console_deps import FailedDeliveriesDep, ParkedMessagesDep
+from backend.entrypoints.api.console_schemas import channel_filter, failed_filter
 from backend.entrypoints.api.security import TicketWorker
 from backend.services.failed_deliveries import DeliveryRow, FailedFilter, FailedPage
+from backend.services.parked_messages import ParkedPage
 
 router = APIRouter(prefix="/api/v1/console/deliveries", tags=["console"])
 
@@ -25,6 +27,19 @@ def list_failed(
     """Dead and undeliverable rows, with or without a ticket, newest first (officers: their
     department's tickets only); recipients masked."""
     return failed.list(user, flt, page, page_size)
+
+
+@router.get("/inbound", response_model=ParkedPage)
+def list_parked(
+    user: TicketWorker,
+    parked: ParkedMessagesDep,
+    channel: Annotated[str | None, Depends(channel_filter)],
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 25,
+) -> ParkedPage:
+    """Inbound messages the gateway gave up on (dead: a photo it could not fetch, or failing too
+    often), with the reason, newest first (dispatchers; officers see none); senders masked."""
+    return parked.list(user, channel, page, page_size)
 
 
 @router.post("/{row_id}/resend", response_model=DeliveryRow)

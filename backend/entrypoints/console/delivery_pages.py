@@ -1,5 +1,6 @@
 """The failed-deliveries page: messages to citizens that ended dead or undeliverable, with or
-without a ticket, and sending a dead one again."""
+without a ticket, and sending a dead one again; and its sibling, the citizens' messages the
+gateway parked."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from backend.domain.access import Principal
 from backend.domain.errors import DomainError, NotFound
-from backend.entrypoints.api.console_deps import FailedDeliveriesDep
-from backend.entrypoints.api.console_schemas import failed_filter
+from backend.entrypoints.api.console_deps import FailedDeliveriesDep, ParkedMessagesDep
+from backend.entrypoints.api.console_schemas import channel_filter, failed_filter
 from backend.entrypoints.api.security import TicketWorker
 from backend.entrypoints.console.messages import vietnamese_error
 from backend.entrypoints.console.rendering import render
@@ -54,6 +55,20 @@ def failed_list(
 ) -> Response:
     """Dead and undeliverable messages the official may see, newest first."""
     return _page(request, user, failed, flt, page)
+
+
+@router.get("/inbound", response_class=HTMLResponse)
+def parked_list(
+    request: Request,
+    user: TicketWorker,
+    parked: ParkedMessagesDep,
+    channel: Annotated[str | None, Depends(channel_filter)],
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """Citizens' messages the gateway gave up on, with the reason, newest first."""
+    result = parked.list(user, channel, page, PAGE_SIZE)
+    pages = max(1, -(-result.total // PAGE_SIZE))
+    return render(request, "parked.html", user, page=result, pages=pages, channel=channel)
 
 
 @router.post("/{row_id}/resend", response_class=HTMLResponse)

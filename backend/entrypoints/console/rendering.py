@@ -16,6 +16,7 @@ from backend.domain.access import ROLE_VI, TICKET_WORKERS, Principal, Role
 from backend.domain.lifecycle import STATUS_VI
 from backend.domain.sla import LOCAL_TZ
 from backend.services.failed_deliveries import FailedDeliveries
+from backend.services.parked_messages import ParkedMessages
 
 HERE = Path(__file__).resolve().parent
 BADGE_CAP = 99
@@ -50,6 +51,15 @@ OUTBOX_KIND_VI = {
     "gateway_unsupported": "Báo loại tin nhắn chưa hỗ trợ",
     "gateway_edited": "Báo không xử lý tin nhắn đã sửa",
     "gateway_rate_limited": "Báo gửi quá nhiều tin nhắn",
+    "gateway_photo_failed": "Báo chưa nhận được ảnh, mời gửi lại",
+    "gateway_message_failed": "Báo chưa xử lý được tin nhắn, mời gửi lại",
+}
+INBOUND_KIND_VI = {
+    "text": "Tin nhắn chữ",
+    "photo": "Ảnh",
+    "location": "Vị trí",
+    "callback": "Chọn nút",
+    "start": "Bắt đầu trò chuyện",
 }
 AUDIT_VI = {
     "created": "Tiếp nhận phản ánh",
@@ -138,6 +148,7 @@ templates.env.globals.update(
     AUTHOR_VI=AUTHOR_VI,
     DELIVERY_VI=DELIVERY_VI,
     OUTBOX_KIND_VI=OUTBOX_KIND_VI,
+    INBOUND_KIND_VI=INBOUND_KIND_VI,
     AUDIT_VI=AUDIT_VI,
     ROLE_VI=ROLE_VI,
     statuses_vi={status.value: label for status, label in STATUS_VI.items()},
@@ -146,11 +157,15 @@ templates.env.globals.update(
 
 
 def failed_badge(request: Request, user: Principal | None) -> str:
-    """The navigation's count of failed deliveries the official may see ('' when none; '99+')."""
+    """The navigation's count of failed deliveries and parked inbound messages the official may
+    see ('' when none; '99+')."""
     if user is None or user.role not in TICKET_WORKERS:
         return ""
     container = request.app.state.container
     count, capped = FailedDeliveries(container.session_factory, container.clock).count(user, BADGE_CAP)
+    if not capped:
+        parked, capped = ParkedMessages(container.session_factory).count(user, BADGE_CAP - count)
+        count += parked
     return f"{count}+" if capped else str(count or "")
 
 

@@ -108,10 +108,13 @@ def build_gateway(container: Container) -> Gateway:
     lease = timedelta(seconds=settings.outbox_lease_seconds)
     delivery = DeliveryService(sessions, senders, fanout, container.clock, policy, lease)
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
+    retry = RetryPolicy(
+        settings.inbound_backoff_base, settings.inbound_backoff_max, settings.inbound_max_attempts
+    )
     processor = ConversationProcessor(
         sessions, rasa, delivery, senders, container.media, container.clock,
         ack_timeout=settings.rasa_ack_timeout,
-        lease=timedelta(seconds=settings.rasa_timeout + 60),
+        lease=timedelta(seconds=settings.rasa_timeout + 60), retry=retry,
     )  # fmt: skip
     inbound = InboundService(sessions, limiter, container.clock, processor.store.lease_many)
     return Gateway(container, senders, fanout, limiter, rasa, inbound, delivery, processor, engine)

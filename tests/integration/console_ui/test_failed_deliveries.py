@@ -1,6 +1,7 @@
 """The failed-deliveries page and its API: outbox rows that ended dead or undeliverable through the
 real delivery path (fake Telegram and Zalo), with and without a ticket; Vietnamese labels, masked
-recipients, filters, sending a dead row again until the worker delivers it, and who may."""
+recipients, filters, sending a dead row again until the worker delivers it, and who may; and the
+sibling list of inbound messages the gateway parked."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from backend.services.user_service import UserService
 from backend.settings import Settings
 from tests.conftest import TEST_SERVICE_TOKEN, isolated_database
 from tests.fakes import FakeTelegramServer, FakeZaloServer
+from tests.fakes import zalo_webhooks as zw
+from tests.polling import wait_until
 
 ACCOUNTS = {
     "dispatcher": ("fd.dieuphoi", "Trần Điều Phối", "dispatcher", None),
@@ -283,3 +286,32 @@ def test_a_ticketless_dead_row_is_sent_again_through_the_api(stack: Stack) -> No
     assert stack.state_of(notice["id"]) == ("delivered", 1)
     sent = stack.telegram.sent(chat_id=failures.notice_citizen)
     assert [call.params["text"] for call in sent] == [RATE_LIMITED_TEXT]
+
+
+def test_a_parked_inbound_message_is_listed_for_dispatchers_with_its_reason(stack: Stack) -> None:
+    citizen = f"73{uuid.uuid4().int % 10**9:09d}{next(SERIALS)}"
+    before = _failed(stack.signed_in("dispatcher"))
+    event = zw.image_event(stack.zalo.app_id, citizen, stack.zalo.media_url("anh.jpg"))
+    body, headers = zw.sign(event, stack.zalo.app_id, "fd-oa-secret")
+    with TestClient(stack.client.app) as running:  # the gateway runs with the app
+        assert running.post("/webhooks/zalo", content=body, headers=headers).status_code == 200
+        notice = wait_until(lambda: stack.zalo.messages_to(citizen), 10, "the citizen was not told")
+    dispatcher = stack.signed_in("dispatcher")
+
+    listed = dispatcher.get("/api/v1/console/deliveries/inbound?page_size=200").json()
+    page = dispatcher.get("/console/deliveries/inbound?channel=zalo").text
+
+    [row] = [item for item in listed["items"] if item["citizen"] == _masked(citizen)]
+    assert (row["channel"], row["kind"], row["text"], row["attempts"]) == ("zalo", "photo", "[Ảnh]", 1)
+    assert "not in the media hosts" in row["last_error"]  # the fake's 127.0.0.1 is not Zalo's CDN
+    assert "chưa nhận được ảnh" in notice[0].text
+    assert f'<tr data-id="{row["id"]}">' in page and citizen not in page
+    assert "Tin nhận không xử lý được" in page and "<td>Ảnh</td>" in page and "Đã dừng xử lý" in page
+    assert 'href="/console/deliveries/inbound" aria-current="page"' in page
+    badge = len(before) + listed["total"]
+    assert f'<b class="nav-count" title="Số tin gửi lỗi">{badge}</b>' in page
+    assert dispatcher.get("/console/deliveries/inbound?channel=telegram").text.count("<tr data-id=") == 0
+    assert stack.signed_in("officer").get("/api/v1/console/deliveries/inbound").json()["items"] == []
+    leader = stack.signed_in("leader")
+    assert leader.get("/api/v1/console/deliveries/inbound").status_code == 403
+    assert leader.get("/console/deliveries/inbound").status_code == 403

@@ -133,7 +133,7 @@ def _settings(
         telegram_api_base_url=telegram.base_url, zalo_app_id=zalo.app_id, zalo_app_secret=zalo.app_secret,
         zalo_oa_secret_key=OA_SECRET_KEY, zalo_access_token=zalo.access_token,
         zalo_refresh_token=zalo.refresh_token, zalo_api_base_url=zalo.base_url,
-        zalo_oauth_base_url=zalo.base_url, zalo_media_hosts="http://127.0.0.1",
+        zalo_oauth_base_url=zalo.base_url, zalo_media_hosts="http://127.0.0.1", inbound_max_attempts=3,
     )  # fmt: skip
 
 

@@ -1,7 +1,8 @@
 """A fake Rasa server speaking the REST channel (POST /webhooks/rest/webhook) for gateway tests.
 
 It answers every message with one text reply ("Bot đã nhận: <message>"), buttons when asked
-("nút"), and can be switched down (HTTP 503) or slow (sleeps past the gateway's ack timeout).
+("nút"), a reply with a NUL character for "ký tự NUL" (the database cannot store it), and can be
+switched down (HTTP 503) or slow (sleeps past the gateway's ack timeout).
 ``stop()`` then ``start(port)`` is Rasa's process ending (the port refuses connections, kept-alive
 ones are closed) and starting again where the gateway expects it.
 """
@@ -66,6 +67,8 @@ def _replies(call: RasaCall) -> list[dict[str, Any]]:
     reply: dict[str, Any] = {"recipient_id": call.sender, "text": f"Bot đã nhận: {call.message}"}
     if "nút" in call.message:
         reply["buttons"] = [{"title": "Có", "payload": "/affirm"}, {"title": "Không", "payload": "/deny"}]
+    if "ký tự NUL" in call.message:  # a reply the database cannot store (a poison answer)
+        reply["text"] = "trả lời\x00hỏng"
     if "hai câu" in call.message:
         return [reply, {"recipient_id": call.sender, "text": "Câu thứ hai"}]
     return [reply]
