@@ -3,7 +3,7 @@ sake (a photo that cannot be fetched) is retried with backoff and then parked (s
 instead of blocking its citizen's queue for ever
 
 Revision ID: gateway_0003
-Revises: gateway_0002
+Revises: security_0001
 Create Date: 2026-12-07 22:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "gateway_0003"
-down_revision: str | None = "gateway_0002"
+down_revision: str | None = "security_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
