@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     inbound_backoff_base: float = Field(default=5.0, gt=0)
     inbound_backoff_max: float = Field(default=60.0, gt=0)
     zalo_media_hosts: str = ",".join(DEFAULT_ZALO_MEDIA_HOSTS)  # host suffixes; "http://host" allows http
+    # Rasa private to the backend (issue 12): the secret Rasa's gateway channel checks.
+    rasa_gateway_token: str = Field(default="", repr=False)
 
     @model_validator(mode="after")
     def _prewarm_before_expiry(self) -> Settings:

@@ -10,6 +10,14 @@ export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
 export BACKEND_URL="${BACKEND_URL:-http://127.0.0.1:$BACKEND_PORT}"
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://127.0.0.1:$BACKEND_PORT}"
 export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://127.0.0.1:$ACTION_PORT/webhook}"
+# Rasa and the action server are private to the backend: loopback only unless an address is set.
+export RASA_HOST="${RASA_HOST:-127.0.0.1}" ACTION_HOST="${ACTION_HOST:-127.0.0.1}"
+# Rasa's HTTP API (tracker, model, ...) stays off unless asked for, and then needs RASA_API_TOKEN.
+rasa_api=()
+if [ "${RASA_ENABLE_API:-false}" = true ]; then
+  [ -n "${RASA_API_TOKEN:-}" ] || { echo "RASA_ENABLE_API=true needs RASA_API_TOKEN (a secret)" >&2; exit 2; }
+  rasa_api=(--enable-api --auth-token "$RASA_API_TOKEN")
+fi
 # Local secrets for the embedded default, made once and kept under var/ (never committed).
 local_secret() {
   mkdir -p var
@@ -18,6 +26,8 @@ local_secret() {
 }
 [ -n "${SERVICE_TOKEN:-}" ] || { SERVICE_TOKEN=$(local_secret service_token); export SERVICE_TOKEN; }
 [ -n "${SECRET_KEY:-}" ] || { SECRET_KEY=$(local_secret secret_key); export SECRET_KEY; }
+[ -n "${RASA_GATEWAY_TOKEN:-}" ] || { RASA_GATEWAY_TOKEN=$(local_secret rasa_gateway_token); export RASA_GATEWAY_TOKEN; }
+[ -n "${ACTION_TOKEN:-}" ] || { ACTION_TOKEN=$(local_secret action_token); export ACTION_TOKEN; }
 # bot/endpoints.yml names the action server's default address; write a copy for the configured one.
 mkdir -p var
 ENDPOINTS=var/endpoints.yml
@@ -33,9 +43,9 @@ trap cleanup EXIT INT TERM
 
 .venv/bin/python -m backend.entrypoints.cli prepare   # migrate, load reference data, seed demo data on first start
 
-.venv-bot/bin/rasa run actions --actions actions --port "$ACTION_PORT" --quiet & pids+=($!)
-.venv-bot/bin/rasa run --enable-api --model models --endpoints "$ENDPOINTS" \
-  --credentials bot/credentials.yml --port "$RASA_PORT" --quiet & pids+=($!)
+.venv-bot/bin/python -m actions.server & pids+=($!)   # ACTION_HOST:ACTION_PORT, needs ACTION_TOKEN
+.venv-bot/bin/rasa run "${rasa_api[@]}" --model models --endpoints "$ENDPOINTS" \
+  --credentials bot/credentials.yml --interface "$RASA_HOST" --port "$RASA_PORT" --quiet & pids+=($!)
 .venv/bin/python -m backend.entrypoints.workers & pids+=($!)
 .venv/bin/python -m backend & pids+=($!)
 
@@ -47,7 +57,8 @@ cat <<MSG
     Dashboard:       http://127.0.0.1:$BACKEND_PORT/console/dashboard
     API docs:        http://127.0.0.1:$BACKEND_PORT/docs
     Open311:         http://127.0.0.1:$BACKEND_PORT/open311/v2/services.json
-    Rasa:            http://127.0.0.1:$RASA_PORT      Action server: http://127.0.0.1:$ACTION_PORT
+    Rasa:            http://$RASA_HOST:$RASA_PORT      Action server: http://$ACTION_HOST:$ACTION_PORT
+                     (private to the backend: they answer only with their secrets)
   Press Ctrl+C to stop.
 
 MSG

@@ -1,4 +1,5 @@
-"""Rasa's REST channel as seen from the gateway: post one user message, get the bot's replies."""
+"""Rasa's gateway channel (bot/gateway_channel.py) as seen from the gateway: post one user message
+with the shared secret, get the bot's replies."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from urllib.parse import urlsplit
 
 from channels.http1 import Http1Error, Http1Origin
 
-REST_WEBHOOK_PATH = "/webhooks/rest/webhook"
+GATEWAY_WEBHOOK_PATH = "/webhooks/gateway/webhook"
 
 
 class RasaUnavailable(Exception):
@@ -30,11 +31,12 @@ class BotReply:
 
 
 class RasaClient:
-    """Posts to ``{RASA_URL}/webhooks/rest/webhook`` over kept-alive HTTP/1.1 connections."""
+    """Posts to ``{RASA_URL}/webhooks/gateway/webhook`` with ``Authorization: Bearer <token>`` over
+    kept-alive HTTP/1.1 connections."""
 
-    def __init__(self, base_url: str, timeout: float) -> None:
-        self._path = urlsplit(base_url).path.rstrip("/") + REST_WEBHOOK_PATH
-        self._http = Http1Origin(base_url, timeout)
+    def __init__(self, base_url: str, timeout: float, token: str) -> None:
+        self._path = urlsplit(base_url).path.rstrip("/") + GATEWAY_WEBHOOK_PATH
+        self._http = Http1Origin(base_url, timeout, headers=(("Authorization", f"Bearer {token}"),))
 
     async def close(self) -> None:
         """Close the kept-alive connections."""
@@ -47,6 +49,8 @@ class RasaClient:
             response = await self._http.request("POST", self._path, body, "application/json")
         except Http1Error as exc:
             raise RasaUnavailable(f"Rasa unreachable: {exc}") from exc
+        if response.status in (401, 403):
+            raise RasaUnavailable(f"Rasa refused the gateway ({response.status}): check RASA_GATEWAY_TOKEN")
         if response.status != 200:
             raise RasaUnavailable(f"Rasa answered {response.status}")
         try:

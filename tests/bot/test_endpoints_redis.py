@@ -45,7 +45,8 @@ def test_endpoints_redis_yml_gives_rasa_a_shared_lock_store(monkeypatch):
         if os.environ.get("CI") == "true":
             pytest.fail(f"Redis unreachable: {error}")
         pytest.skip(f"Redis unreachable: {error}")
-    for name, value in {**redis_env(url), "ACTION_ENDPOINT_URL": "http://actions:5055/webhook"}.items():
+    action = {"ACTION_ENDPOINT_URL": "http://actions:5055/webhook", "ACTION_TOKEN": "action-secret-1234"}
+    for name, value in {**redis_env(url), **action}.items():
         monkeypatch.setenv(name, value)
 
     replicas = [LockStore.create(read_endpoint_config(str(ENDPOINTS), "lock_store")) for _ in range(2)]
@@ -53,6 +54,7 @@ def test_endpoints_redis_yml_gives_rasa_a_shared_lock_store(monkeypatch):
 
     assert all(isinstance(store, RedisLockStore) for store in replicas)
     assert action.url == "http://actions:5055/webhook"
+    assert action.headers == {"Authorization": "Bearer action-secret-1234"}
     sender = f"test-{uuid.uuid4().hex}"
 
     async def hold_on_one_look_from_the_other():

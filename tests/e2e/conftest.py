@@ -61,6 +61,7 @@ def _environment(
         "ZALO_API_BASE_URL": zalo.base_url, "ZALO_OAUTH_BASE_URL": zalo.base_url,
         "ZALO_MEDIA_HOSTS": "http://127.0.0.1",
         "ZALO_TOKEN_FILE": str(media.parent / "zalo_tokens.json"), "PYTHONUNBUFFERED": "1",
+        **stack.secrets.env(),
     }  # fmt: skip
 
 

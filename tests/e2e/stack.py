@@ -1,9 +1,14 @@
 """The real product as subprocesses on free ports: backend (uvicorn), worker, Rasa server and
-action server, pointed at fake Telegram and Zalo APIs. Used by the e2e journeys."""
+action server, pointed at fake Telegram and Zalo APIs. Used by the e2e journeys.
+
+Rasa and the action server are private as in production: on 127.0.0.1, the gateway channel behind
+RASA_GATEWAY_TOKEN, the action server behind ACTION_TOKEN. Rasa's HTTP API is on, as an operator
+may ask for it (RASA_ENABLE_API), so only with its auth token (RASA_API_TOKEN)."""
 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -17,6 +22,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_PY = ROOT / ".venv" / "bin" / "python"
+BOT_PY = ROOT / ".venv-bot" / "bin" / "python"
 RASA = ROOT / ".venv-bot" / "bin" / "rasa"
 MODELS = ROOT / "models"
 RASA_READY_SECONDS = 240.0
@@ -30,10 +36,12 @@ def free_port() -> int:
 
 
 def endpoints_yaml(action_port: int, redis_url: str, key_prefix: str) -> str:
-    """Rasa endpoints: our action server and a Redis lock store (as in bot/endpoints.redis.yml)."""
+    """Rasa endpoints: our action server (with its token) and a Redis lock store (as in
+    bot/endpoints.redis.yml)."""
     redis = urlparse(redis_url)
     return (
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+        "  headers:\n    Authorization: Bearer ${ACTION_TOKEN}\n"
         f"lock_store:\n  type: redis\n  url: {redis.hostname or '127.0.0.1'}\n  port: {redis.port or 6379}\n"
         f"  db: {(redis.path or '/0').lstrip('/') or '0'}\n  key_prefix: {key_prefix}\n"
     )
@@ -64,6 +72,36 @@ class Process:
             self.popen.wait(timeout=10)
 
 
+def new_secret() -> str:
+    """A random secret, long enough for every check of the bot's perimeter."""
+    return secrets.token_urlsafe(24)
+
+
+@dataclass(frozen=True)
+class BotSecrets:
+    """The secrets that keep Rasa and the action server private to the backend."""
+
+    gateway_token: str = field(default_factory=new_secret)
+    action_token: str = field(default_factory=new_secret)
+    api_token: str = field(default_factory=new_secret)
+
+    def env(self) -> dict[str, str]:
+        """As the processes read them (RASA_API_TOKEN goes on Rasa's command line)."""
+        return {"RASA_GATEWAY_TOKEN": self.gateway_token, "ACTION_TOKEN": self.action_token}
+
+
+def actions_argv(port: int) -> list[str]:
+    """The private action server (actions/server.py) on 127.0.0.1 (its default)."""
+    return [str(BOT_PY), "-m", "actions.server", "--port", str(port)]
+
+
+def rasa_argv(port: int, endpoints: Path, api_token: str | None = None) -> list[str]:
+    """Rasa on 127.0.0.1 with the gateway channel; its HTTP API only when given an auth token."""
+    api = ["--enable-api", "--auth-token", api_token] if api_token else []
+    files = ["--model", str(MODELS), "--endpoints", str(endpoints), "--credentials", "bot/credentials.yml"]
+    return [str(RASA), "run", *api, *files, "--interface", "127.0.0.1", "--port", str(port)]
+
+
 @dataclass
 class Stack:
     """Ports, environment and the processes of one e2e session."""
@@ -73,6 +111,7 @@ class Stack:
     backend_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
+    secrets: BotSecrets = field(default_factory=BotSecrets)
     processes: list[Process] = field(default_factory=list)
 
     @property
@@ -101,11 +140,8 @@ class Stack:
         """Action server, Rasa, backend and worker."""
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(endpoints_yaml(self.action_port, redis_url, f"ioc_e2e_{self.rasa_port}"))
-        self.start(
-            "actions", [str(RASA), "run", "actions", "--actions", "actions", "--port", str(self.action_port)]
-        )
-        rasa = [str(RASA), "run", "--enable-api", "--model", str(MODELS), "--endpoints", str(endpoints)]
-        self.start("rasa", [*rasa, "--credentials", "bot/credentials.yml", "--port", str(self.rasa_port)])
+        self.start("actions", actions_argv(self.action_port))
+        self.start("rasa", rasa_argv(self.rasa_port, endpoints, self.secrets.api_token))
         self.start("backend", [str(APP_PY), "-m", "backend"])
         self.start("worker", [str(APP_PY), "-m", "backend.entrypoints.workers"])
 
@@ -115,7 +151,8 @@ class Stack:
         self._wait(
             "actions", lambda: httpx.get(f"http://127.0.0.1:{self.action_port}/health").status_code == 200
         )
-        self._wait("rasa", lambda: bool(httpx.get(f"{self.rasa_url}/status").json().get("model_file")))
+        status = f"{self.rasa_url}/status?token={self.secrets.api_token}"
+        self._wait("rasa", lambda: bool(httpx.get(status).json().get("model_file")))
 
     def _wait(self, name: str, check: Callable[[], bool]) -> None:
         deadline = time.monotonic() + RASA_READY_SECONDS

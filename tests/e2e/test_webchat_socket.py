@@ -25,8 +25,9 @@ def chat_origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     with isolated_database("ioc_webchat") as url, FakeRasaServer() as rasa:
         settings = Settings(
-            database_url=url, redis_url=None, rasa_url=rasa.base_url, secret_key="webchat-socket",
-            media_dir=tmp_path_factory.mktemp("webchat-media"), public_base_url=f"http://127.0.0.1:{port}",
+            database_url=url, redis_url=None, rasa_url=rasa.base_url, rasa_gateway_token=rasa.token,
+            secret_key="webchat-socket", media_dir=tmp_path_factory.mktemp("webchat-media"),
+            public_base_url=f"http://127.0.0.1:{port}",
         )  # fmt: skip
         with ServerThread(create_app(settings), port):
             yield f"http://127.0.0.1:{port}"

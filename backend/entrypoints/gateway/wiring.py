@@ -107,7 +107,7 @@ def build_gateway(container: Container) -> Gateway:
     )
     lease = timedelta(seconds=settings.outbox_lease_seconds)
     delivery = DeliveryService(sessions, senders, fanout, container.clock, policy, lease)
-    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_gateway_token)
     retry = RetryPolicy(
         settings.inbound_backoff_base, settings.inbound_backoff_max, settings.inbound_max_attempts
     )

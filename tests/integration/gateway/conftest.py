@@ -127,7 +127,7 @@ def _settings(
     return Settings(
         database_url=database_url, redis_url=redis_url, service_token=TEST_SERVICE_TOKEN,
         media_dir=media, public_base_url="http://testserver", rasa_url=rasa.base_url,
-        rasa_ack_timeout=0.5, rasa_timeout=5.0, rate_limit_per_minute=20,
+        rasa_gateway_token=rasa.token, rasa_ack_timeout=0.5, rasa_timeout=5.0, rate_limit_per_minute=20,
         outbox_backoff_base=1.0, outbox_max_attempts=4, zalo_token_file=media / "zalo_tokens.json",
         telegram_bot_token=telegram.token, telegram_webhook_secret=WEBHOOK_SECRET,
         telegram_api_base_url=telegram.base_url, zalo_app_id=zalo.app_id, zalo_app_secret=zalo.app_secret,

@@ -1,4 +1,5 @@
-"""A fake Rasa server speaking the REST channel (POST /webhooks/rest/webhook) for gateway tests.
+"""A fake Rasa server speaking our gateway channel (POST /webhooks/gateway/webhook, only with
+``Authorization: Bearer <token>``, like bot/gateway_channel.py) for gateway tests.
 
 It answers every message with one text reply ("Bot đã nhận: <message>"), buttons when asked
 ("nút"), a reply with a NUL character for "ký tự NUL" (the database cannot store it), and can be
@@ -15,7 +16,8 @@ from typing import Any
 
 from tests.fakes._http import FakeHttpServer, FakeRequest, FakeResponse
 
-REST_PATH = "/webhooks/rest/webhook"
+GATEWAY_PATH = "/webhooks/gateway/webhook"
+FAKE_GATEWAY_TOKEN = "fake-rasa-gateway-token"
 
 
 @dataclass(frozen=True)
@@ -28,20 +30,22 @@ class RasaCall:
 
 
 class FakeRasaServer(FakeHttpServer):
-    """Records forwarded messages; ``down`` answers 503; ``delay`` slows every answer."""
+    """Records forwarded messages; ``down`` answers 503; ``delay`` slows every answer; a call
+    without ``token`` gets 401."""
 
-    def __init__(self) -> None:
+    def __init__(self, token: str = FAKE_GATEWAY_TOKEN) -> None:
         super().__init__()
+        self.token = token
         self.calls: list[RasaCall] = []
         self.down = False
         self.delay = 0.0
 
     def handle(self, request: FakeRequest) -> FakeResponse:
-        """Answer the REST channel like Rasa does."""
-        if request.path == "/status":
-            return FakeResponse.of_json({"model_file": "fake.tar.gz"})
-        if request.path != REST_PATH or request.method != "POST":
+        """Answer the gateway channel like Rasa does."""
+        if request.path != GATEWAY_PATH or request.method != "POST":
             return FakeResponse(404, b"Not Found", "text/plain")
+        if request.header("authorization") != f"Bearer {self.token}":
+            return FakeResponse.of_json({"error": "no secret"}, status=401)
         if self.down:
             return FakeResponse(503, b"Service Unavailable", "text/plain")
         if self.delay:

@@ -136,6 +136,7 @@ def test_polling_feeds_the_same_pipeline(gateway_stack: GatewayStack) -> None:
     settings, api = gateway_stack.settings, gateway_stack.telegram
     env = os.environ | {
         "DATABASE_URL": settings.database_url, "RASA_URL": settings.rasa_url, "REDIS_URL": "",
+        "RASA_GATEWAY_TOKEN": settings.rasa_gateway_token,
         "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_BASE_URL": api.base_url,
         "MEDIA_DIR": str(settings.media_dir),
     }  # fmt: skip

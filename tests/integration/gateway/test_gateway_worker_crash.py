@@ -27,7 +27,8 @@ def _worker_env(stack: GatewayStack, telegram_url: str) -> dict[str, str]:
     settings = stack.settings
     return os.environ | {
         "DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url or "",
-        "RASA_URL": settings.rasa_url, "MEDIA_DIR": str(settings.media_dir),
+        "RASA_URL": settings.rasa_url, "RASA_GATEWAY_TOKEN": settings.rasa_gateway_token,
+        "MEDIA_DIR": str(settings.media_dir),
         "TELEGRAM_BOT_TOKEN": settings.telegram_bot_token, "TELEGRAM_API_BASE_URL": telegram_url,
         "WORKER_POLL_SECONDS": "0.1", "FORWARDER_SWEEP_SECONDS": "3600",
     }  # fmt: skip

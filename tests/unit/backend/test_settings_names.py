@@ -29,6 +29,7 @@ CHANNEL_SETTINGS = {  # name → a value to read back
 GATEWAY_SETTINGS = (
     "ZALO_TOKEN_FILE", "RASA_ACK_TIMEOUT", "RASA_TIMEOUT", "RATE_LIMIT_PER_MINUTE",
     "OUTBOX_MAX_ATTEMPTS", "OUTBOX_BACKOFF_BASE", "OUTBOX_BACKOFF_MAX", "OUTBOX_LEASE_SECONDS",
+    "RASA_GATEWAY_TOKEN",
 )  # fmt: skip
 DEFAULT_BASE_URLS = {
     "telegram_api_base_url": "https://api.telegram.org",
