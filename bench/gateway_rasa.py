@@ -1,7 +1,7 @@
 """End-to-end latency webhook → bot reply on Telegram through the gateway, against a direct call
-to Rasa's REST channel in the same run, over the steps of the real report journey (greeting,
-report text, location, photo skipped, confirmation, status question) with the action server and
-the backend behind Rasa, as in production."""
+to Rasa's gateway channel (with its secret) in the same run, over the steps of the real report
+journey (greeting, report text, location, photo skipped, confirmation, status question) with the
+action server and the backend behind Rasa, as in production."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from backend_env import ROOT, bench_database, note, summary_ms, table
 from backend_server import backend, free_port, running
 from gateway_load import WEBHOOK_SECRET, gateway_env
 
+from tests.e2e.stack import BotSecrets, actions_argv, rasa_argv
 from tests.fakes import FakeTelegramServer, FakeZaloServer
 from tests.fakes import telegram_updates as tg
 from tests.fakes._http import FakeRequest, FakeResponse
@@ -102,10 +103,11 @@ def _status_question(texts: list[str]) -> str:
 
 
 class DirectCitizen:
-    """Talks to Rasa's REST channel directly, with the metadata the gateway would add."""
+    """Talks to Rasa's gateway channel directly, with the secret and the metadata the gateway adds."""
 
-    def __init__(self, http: httpx.Client, rasa: str, index: int) -> None:
-        self.http, self.url = http, f"{rasa}/webhooks/rest/webhook"
+    def __init__(self, http: httpx.Client, rasa: str, token: str, index: int) -> None:
+        self.http, self.url = http, f"{rasa}/webhooks/gateway/webhook"
+        self.headers = {"Authorization": f"Bearer {token}"}
         self.sender, self.user_id = f"bench-direct-{index}", str(900_000 + index)
         self.texts: list[str] = []
 
@@ -113,7 +115,8 @@ class DirectCitizen:
         """Seconds until Rasa answered, and the reply texts."""
         meta = {"channel": "telegram", "channel_user_id": self.user_id, "display_name": "Lan", **metadata}
         start = time.perf_counter()
-        answer = self.http.post(self.url, json={"sender": self.sender, "message": message, "metadata": meta})
+        body = {"sender": self.sender, "message": message, "metadata": meta}
+        answer = self.http.post(self.url, json=body, headers=self.headers)
         elapsed = time.perf_counter() - start
         answer.raise_for_status()
         texts = [str(reply.get("text") or "") for reply in answer.json()]
@@ -204,7 +207,8 @@ def run(rounds: int) -> None:
 def _run(rounds: int) -> None:
     backend_port, rasa_port, action_port = free_port(), free_port(), free_port()
     backend_url = f"http://127.0.0.1:{backend_port}"
-    actions_env = {"BACKEND_URL": backend_url, "SERVICE_TOKEN": SERVICE_TOKEN}
+    secrets = BotSecrets()
+    actions_env = {"BACKEND_URL": backend_url, "SERVICE_TOKEN": SERVICE_TOKEN, **secrets.env()}
     with (
         tempfile.TemporaryDirectory() as work,
         bench_database() as url,
@@ -212,39 +216,35 @@ def _run(rounds: int) -> None:
         FakeZaloServer() as zalo,
     ):
         endpoints = Path(work) / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+            "  headers:\n    Authorization: Bearer ${ACTION_TOKEN}\n"
+        )
         rasa = f"http://127.0.0.1:{rasa_port}"
         started = time.perf_counter()
         env = gateway_env(url, Path(work), telegram, zalo, rasa, SERVICE_TOKEN=SERVICE_TOKEN,
-                          BACKEND_PORT=str(backend_port))  # fmt: skip
+                          BACKEND_PORT=str(backend_port), **secrets.env())  # fmt: skip
+        rasa_args = [*rasa_argv(rasa_port, endpoints), "--quiet"]  # its root answers once the model is loaded
         with (
-            running(_actions_args(action_port), actions_env, f"http://127.0.0.1:{action_port}/health"),
-            running(_rasa_args(rasa_port, endpoints), {}, f"{rasa}/status", timeout=RASA_START_S),
+            running(actions_argv(action_port), actions_env, f"http://127.0.0.1:{action_port}/health"),
+            running(rasa_args, secrets.env(), f"{rasa}/", timeout=RASA_START_S),
             backend(env, port=backend_port) as base,
         ):
             note(f"Rasa and the action server up in {time.perf_counter() - started:.0f} s; "
                  f"{rounds} journeys of {len(STEPS)} steps each way (+{WARMUP} warm-up)")  # fmt: skip
-            samples = measure(rasa, base, telegram, rounds)
+            samples = measure(rasa, secrets.gateway_token, base, telegram, rounds)
     report(samples, rounds)
 
 
-def _actions_args(port: int) -> list[str]:
-    return [str(RASA), "run", "actions", "--actions", "actions", "--port", str(port)]
-
-
-def _rasa_args(port: int, endpoints: Path) -> list[str]:
-    files = ["--credentials", "bot/credentials.yml", "--endpoints", str(endpoints)]
-    return [str(RASA), "run", "--enable-api", "--model", str(MODELS), "--port", str(port), *files, "--quiet"]
-
-
 def measure(
-    rasa: str, base: str, telegram: TimedTelegram, rounds: int
+    rasa: str, token: str, base: str, telegram: TimedTelegram, rounds: int
 ) -> dict[str, list[tuple[float, float]]]:
     """`rounds` journeys (after the warm-up), a new pair of citizens each: samples per step."""
     samples: dict[str, list[tuple[float, float]]] = {step: [] for step in STEPS}
     with httpx.Client(timeout=60) as http:
         for index in range(rounds + WARMUP):
-            direct, gateway = DirectCitizen(http, rasa, index), GatewayCitizen(http, base, telegram, index)
+            direct = DirectCitizen(http, rasa, token, index)
+            gateway = GatewayCitizen(http, base, telegram, index)
             timings = journey(direct, gateway, index)
             if index >= WARMUP:
                 for step, timing in zip(STEPS, timings, strict=True):
