@@ -18,7 +18,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.shared_secret import bearer_token, is_secret, required_secret
+from actions.shared_secret import bearer_token, is_secret, required_secret
 
 OPEN_PATHS = frozenset({"/health"})
 REFUSED = {"error": "the action server answers only Rasa (Authorization: Bearer <ACTION_TOKEN>)"}

@@ -14,7 +14,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.shared_secret import bearer_token, is_secret, required_secret
+from actions.shared_secret import bearer_token, is_secret, required_secret
 
 REFUSED = {"error": "this channel answers only the backend's gateway (Authorization: Bearer <secret>)"}
 

@@ -1,4 +1,5 @@
-"""Constant-time checks of the shared secrets that keep Rasa and the action server private."""
+"""Constant-time checks of the shared secrets that keep Rasa and the action server private (used by
+the action server and by Rasa's gateway channel, bot/gateway_channel.py)."""
 
 from __future__ import annotations
 
