@@ -10,7 +10,7 @@ RASA_DATA := nlu_data bot/data
 RASA_DOMAIN := bot/domain
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: screenshots setup setup-bot setup-app setup-browser train run test test-bot test-app validate test-stories bench bench-nlu bench-backend lint lock clean
+.PHONY: demo screenshots setup setup-bot setup-app setup-browser train run test test-bot test-app validate test-stories bench bench-nlu bench-backend lint lock clean
 
 setup: setup-bot setup-app
 
@@ -58,6 +58,11 @@ test: setup validate test-bot test-stories test-app
 
 run: setup train
 	scripts/run.sh
+
+# Demo accounts (password demo-ioc-2026) and ~300 tickets, into the configured database if it holds
+# no ticket. `make run` seeds them by itself only on the embedded default (SQLite).
+demo: setup-app
+	$(APP_PY) -m backend.entrypoints.cli prepare --demo
 
 bench: bench-nlu bench-backend
 

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     zalo_media_hosts: str = ",".join(DEFAULT_ZALO_MEDIA_HOSTS)  # host suffixes; "http://host" allows http
     # Rasa private to the backend (issue 12): the secret Rasa's gateway channel checks.
     rasa_gateway_token: str = Field(default="", repr=False)
+    # Security perimeter, smaller holes (issue 12).
+    demo_data: bool = False  # `prepare` seeds demo accounts into an empty non-SQLite database too
 
     @model_validator(mode="after")
     def _prewarm_before_expiry(self) -> Settings:

@@ -39,7 +39,6 @@ COMMANDS = {
     "telegram-set-webhook": telegram_cli.set_webhook,
     "telegram-poll": telegram_cli.poll,
     "seed-demo": demo_cli.seed_demo_command,
-    "prepare": demo_cli.prepare,
 }
 
 
@@ -60,7 +59,12 @@ def create_admin(settings: Settings, args: argparse.Namespace) -> None:
     print(f"administrator created: {view.username}")
 
 
-COMMANDS_WITH_ARGS = {"create-admin": create_admin}
+def prepare(settings: Settings, args: argparse.Namespace) -> None:
+    """`make run`'s first step (`--demo`: seed an empty database whatever its engine)."""
+    demo_cli.prepare(settings, demo=args.demo)
+
+
+COMMANDS_WITH_ARGS = {"create-admin": create_admin, "prepare": prepare}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -70,10 +74,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--username", help="create-admin: the account's user name")
     parser.add_argument("--password-env", help="create-admin: environment variable holding the password")
     parser.add_argument("--full-name", help="create-admin: the administrator's full name")
+    parser.add_argument("--demo", action="store_true", help="prepare: seed the demo into an empty database")
     args = parser.parse_args(argv)
     configure_logging(logging.INFO)
     if args.command in COMMANDS_WITH_ARGS:
-        if not args.username:
+        if args.command == "create-admin" and not args.username:
             parser.error("create-admin needs --username")
         COMMANDS_WITH_ARGS[args.command](get_settings(), args)
         return

@@ -1,4 +1,8 @@
-"""CLI commands of the demo data set: `seed-demo`, and `prepare` (what `make run` calls first)."""
+"""CLI commands of the demo data set: `seed-demo`, and `prepare` (what `make run` calls first).
+
+Demo accounts (known password) and tickets go into an empty database only when asked (`make demo`,
+`prepare --demo`, DEMO_DATA=true) or on the embedded default (SQLite): never into an empty
+PostgreSQL database by a plain start, which may be production."""
 
 from __future__ import annotations
 
@@ -9,6 +13,11 @@ from backend.adapters.db.models import Ticket
 from backend.services.demo_catalog import PASSWORD
 from backend.services.demo_data import KEY_PREFIX, demo_logins, seed_demo
 from backend.settings import Settings
+
+NO_DEMO = (
+    "empty database: demo data not seeded (not SQLite; `make demo` or `prepare --demo` seeds it); "
+    "create an administrator with `python -m backend.entrypoints.cli create-admin --username NAME`"
+)
 
 
 def print_logins(settings: Settings) -> None:
@@ -36,17 +45,24 @@ def ticket_counts(settings: Settings) -> tuple[int, int]:
     return int(count), int(demo)
 
 
-def prepare(settings: Settings) -> None:
-    """Migrate, load the reference data, and seed the demo data set into an empty database; print
-    the demo log-ins on every start while the demo data set is there (never on real data)."""
+def wants_demo(settings: Settings, asked: bool = False) -> bool:
+    """Seed an empty database when asked (flag or DEMO_DATA) or on the embedded SQLite default."""
+    return asked or settings.demo_data or settings.database_url.startswith("sqlite")
+
+
+def prepare(settings: Settings, demo: bool = False) -> None:
+    """Migrate, load the reference data, and seed the demo data set into an empty database when
+    `wants_demo`; print the demo log-ins on every start while the demo data set is there."""
     from backend.entrypoints import cli  # the command table imports this module
 
     cli.migrate(settings)
     cli.load_reference(settings)
-    tickets, demo = ticket_counts(settings)
-    if tickets == 0:
+    tickets, demo_tickets = ticket_counts(settings)
+    if tickets == 0 and wants_demo(settings, demo):
         seed_demo_command(settings)
-    elif demo:
+    elif tickets == 0:
+        print(NO_DEMO)
+    elif demo_tickets:
         print("demo data already present; nothing done")
         print_logins(settings)
     else:

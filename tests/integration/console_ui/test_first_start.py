@@ -1,7 +1,8 @@
 """`make run`'s first step, `python -m backend.entrypoints.cli prepare` (scripts/run.sh), on the
 embedded default (a fresh SQLite file): the first start loads the demo data set and prints the
 demo log-ins; later starts load nothing more and print the log-ins again; a database holding real
-tickets never gets demo data nor prints demo log-ins."""
+tickets never gets demo data nor prints demo log-ins; an empty PostgreSQL database (maybe
+production) gets demo accounts only with `--demo` (`make demo`)."""
 
 from __future__ import annotations
 
@@ -17,23 +18,24 @@ from sqlalchemy import func, select
 
 from backend.adapters.db.migrate import upgrade
 from backend.adapters.db.models import Ticket
+from backend.adapters.db.user_models import User
 from backend.bootstrap import bootstrap
 from backend.entrypoints.app import create_app
 from backend.services.commands import Contact, CreateTicket
 from backend.services.demo_catalog import PASSWORD
 from backend.services.demo_data import demo_logins
 from backend.settings import Settings
-from tests.conftest import load_reference
+from tests.conftest import isolated_database, load_reference
 
 ROOT = Path(__file__).resolve().parents[3]
 BASE_URL = "http://127.0.0.1:8000"  # run.sh's PUBLIC_BASE_URL
 
 
-def prepare(database_url: str, media: Path) -> str:
-    """Run the command as run.sh does; its standard output."""
+def prepare(database_url: str, media: Path, *flags: str) -> str:
+    """Run the command as run.sh does (or `make demo`, with `--demo`); its standard output."""
     env = {**os.environ, "DATABASE_URL": database_url, "MEDIA_DIR": str(media), "PUBLIC_BASE_URL": BASE_URL}
     env.pop("REDIS_URL", None)  # the embedded default: no Redis
-    command = [sys.executable, "-m", "backend.entrypoints.cli", "prepare"]
+    command = [sys.executable, "-m", "backend.entrypoints.cli", "prepare", *flags]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
@@ -45,12 +47,20 @@ def assert_logins_printed(printed: str) -> None:
         assert login.username in printed and login.full_name in printed
 
 
-def tickets(settings: Settings) -> int:
+def count_rows(settings: Settings, model: type) -> int:
     container = bootstrap(settings)
     with container.session_factory() as session:
-        count = session.scalar(select(func.count()).select_from(Ticket))
+        count = session.scalar(select(func.count()).select_from(model))
     container.engine.dispose()
     return int(count or 0)
+
+
+def tickets(settings: Settings) -> int:
+    return count_rows(settings, Ticket)
+
+
+def accounts(settings: Settings) -> int:
+    return count_rows(settings, User)
 
 
 def test_the_first_start_seeds_the_demo_and_prints_the_log_ins_and_later_starts_do_not_reseed(
@@ -89,3 +99,16 @@ def test_a_database_with_real_tickets_gets_no_demo_data_and_no_demo_log_ins(tmp_
     printed = prepare(url, media)
     assert "demo data not seeded" in printed and PASSWORD not in printed
     assert tickets(settings) == 1
+
+
+def test_an_empty_postgresql_database_gets_demo_accounts_only_when_asked(tmp_path: Path) -> None:
+    with isolated_database("ioc_prepare") as url:
+        settings = Settings(database_url=url, media_dir=tmp_path, public_base_url=BASE_URL, redis_url=None)
+        printed = prepare(url, tmp_path)
+        assert "demo data not seeded" in printed and PASSWORD not in printed
+        assert accounts(settings) == 0 and tickets(settings) == 0
+
+        asked = prepare(url, tmp_path, "--demo")
+        assert "demo data: 300 tickets created" in asked
+        assert_logins_printed(asked)
+        assert accounts(settings) == len(demo_logins()) and tickets(settings) == 300
