@@ -6,11 +6,14 @@ Dependencies to reuse in any router:
   `X-CSRF-Token` header or the `csrf_token` form field (403 otherwise).
 - `require_role(Role.X, ...)`: like CurrentUser, and 403 for any other role.
 - `csrf_token(request)`: the token of the current session, for HTML forms.
+- `SessionHolds`: a check, for long-lived responses (event streams), that the session still
+  admits the same official (not expired, logged out, deactivated, re-roled or re-passworded).
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -148,6 +151,21 @@ def current_user(
 
 
 CurrentUser = Annotated[Principal, Depends(current_user)]
+
+
+def session_recheck(request: Request, container: ContainerDep, user: CurrentUser) -> Callable[[], bool]:
+    """A blocking check that the request's session still resolves to the same official."""
+
+    def holds() -> bool:
+        session = read_session(request, container)
+        if session is None:
+            return False
+        return auth_service(container).principal(session.user_id, session.epoch) == user
+
+    return holds
+
+
+SessionHolds = Annotated[Callable[[], bool], Depends(session_recheck)]
 
 
 def require_role(*roles: Role) -> Any:

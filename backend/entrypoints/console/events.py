@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from backend.domain.access import department_scope
 from backend.entrypoints.api.deps import ContainerDep
-from backend.entrypoints.api.security import TicketWorker
+from backend.entrypoints.api.security import SessionHolds, TicketWorker
 from backend.entrypoints.console.live import (
     TOPIC,
     ConsoleFeed,
@@ -72,18 +72,26 @@ def read_news(
         return frames, current_watermark(session, scope)
 
 
+Read = Callable[[], tuple[list[str], bool]]
+
+
+def _guarded(read: Read, holds: Callable[[], bool]) -> tuple[list[str], bool]:
+    return read() if holds() else ([], False)
+
+
 async def looks(
-    request: Request, feed: ConsoleFeed, topic: str, read: Callable[[], tuple[list[str], bool]]
+    request: Request, feed: ConsoleFeed, topic: str, read: Read, holds: Callable[[], bool]
 ) -> AsyncIterator[str]:
     """The frames `read()` gives (in a thread) on each wake-up of `topic` and every poll interval,
-    with a heartbeat when idle, until the browser goes or `read` says stop."""
+    with a heartbeat when idle, until the browser goes, `read` says stop or the session no longer
+    `holds` (checked before each read, so before any frame is sent)."""
     idle, going = 0.0, True
     async with feed.fanout.subscribe(topic) as woken:
         while going and not await request.is_disconnected():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(woken.wait(), feed.poll_seconds)
             woken.clear()
-            frames, going = await run_in_threadpool(read)
+            frames, going = await run_in_threadpool(_guarded, read, holds)
             for item in frames:
                 yield item
             idle = 0.0 if frames else idle + feed.poll_seconds
@@ -93,7 +101,7 @@ async def looks(
 
 
 async def _stream(
-    request: Request, feed: ConsoleFeed, factory: Any, scope: str | None, clock: Any
+    request: Request, feed: ConsoleFeed, factory: Any, scope: str | None, clock: Any, holds: Any
 ) -> AsyncIterator[str]:
     mark = await run_in_threadpool(lambda: current_watermark_of(factory, scope))
     yield "retry: 3000\n\n"
@@ -103,7 +111,7 @@ async def _stream(
         frames, mark = read_news(factory, scope, mark, clock())
         return frames, True
 
-    async for item in looks(request, feed, TOPIC, read):
+    async for item in looks(request, feed, TOPIC, read, holds):
         yield item
 
 
@@ -114,10 +122,13 @@ def current_watermark_of(factory: sessionmaker[Session], scope: str | None) -> W
 
 
 @router.get("/events")
-async def events(request: Request, user: TicketWorker, container: ContainerDep) -> StreamingResponse:
+async def events(
+    request: Request, user: TicketWorker, container: ContainerDep, holds: SessionHolds
+) -> StreamingResponse:
     """Server-Sent Events: `ticket` for each new ticket, `message` for each new citizen message."""
     feed: ConsoleFeed = request.app.state.console_feed
     feed.loop = asyncio.get_running_loop()
-    stream = _stream(request, feed, container.session_factory, department_scope(user), container.clock)
+    scope = department_scope(user)
+    stream = _stream(request, feed, container.session_factory, scope, container.clock, holds)
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(stream, media_type="text/event-stream", headers=headers)

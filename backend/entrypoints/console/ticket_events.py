@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from backend.domain.access import Principal
 from backend.domain.errors import DomainError, NotFound
 from backend.entrypoints.api.console_deps import DetailsDep
-from backend.entrypoints.api.security import TicketWorker
+from backend.entrypoints.api.security import SessionHolds, TicketWorker
 from backend.entrypoints.console.events import frame, looks
 from backend.entrypoints.console.live import ConsoleFeed, ticket_topic
 from backend.entrypoints.console.rendering import (
@@ -96,12 +96,12 @@ def read(details: TicketDetails, user: Principal, code: str, shown: Shown) -> tu
 
 
 async def _stream(
-    request: Request, feed: ConsoleFeed, topic: str, look: Any, first: list[str]
+    request: Request, feed: ConsoleFeed, topic: str, look: Any, first: list[str], holds: Any
 ) -> AsyncIterator[str]:
     yield "retry: 3000\n\n"
     for item in first:
         yield item
-    async for item in looks(request, feed, topic, look):
+    async for item in looks(request, feed, topic, look, holds):
         yield item
 
 
@@ -111,6 +111,7 @@ async def ticket_events(
     code: str,
     user: TicketWorker,
     details: DetailsDep,
+    holds: SessionHolds,
     after: Annotated[int, Query(ge=0, le=100_000)] = 0,
     last_event_id: Annotated[int | None, Header(ge=0, le=100_000)] = None,
 ) -> StreamingResponse:
@@ -125,6 +126,6 @@ async def ticket_events(
     feed: ConsoleFeed = request.app.state.console_feed
     feed.loop = asyncio.get_running_loop()
     look = lambda: read(details, user, code, shown)  # noqa: E731
-    stream = _stream(request, feed, ticket_topic(detail.ticket_id), look, first)
+    stream = _stream(request, feed, ticket_topic(detail.ticket_id), look, first, holds)
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(stream, media_type="text/event-stream", headers=headers)
