@@ -1,4 +1,5 @@
-"""Process-wide logging: one format, and citizens' phone numbers and ids masked in every record.
+"""Process-wide logging: one format, and citizens' phone numbers, ids and web chat session ids
+masked in every record.
 
 Adapters already log ids through `mask_id`; this filter is the safety net for anything else
 (a library's error message that quotes a URL with a chat id, an exception text with a phone).
@@ -16,11 +17,17 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _PHONE = re.compile(r"(?<![\w-])(?:\+?84|0)(?:[\s.]?\d){9}(?!\d)")
 _LONG_ID = re.compile(r"(?<![\w-])\d{8,20}(?!\d)")
 _TOKEN_IN_URL = re.compile(r"/bot\d+:[\w-]+")
+# Web chat session ids (the conversation's only credential): in a query string (uvicorn's
+# "WebSocket /chat/ws?session_id=..." line), whatever their shape, and anywhere else by their shape.
+_SESSION_IN_QUERY = re.compile(r"(session_id=)[^&\s\"']*")
+_SESSION_ID = re.compile(r"(?<![0-9A-Za-z])w[0-9a-f]{32}(?![0-9a-f])")
 
 
 def mask_text(text: str) -> str:
-    """Mask phone numbers, long numeric ids and Telegram bot tokens in a log line."""
+    """Mask phone numbers, long numeric ids, web chat session ids and Telegram bot tokens in a log line."""
     text = _TOKEN_IN_URL.sub("/bot***", text)
+    text = _SESSION_IN_QUERY.sub(r"\1***", text)
+    text = _SESSION_ID.sub("w***", text)
     text = _PHONE.sub(lambda m: _keep_ends(m.group(0)), text)
     return _LONG_ID.sub(lambda m: _keep_ends(m.group(0)), text)
 

@@ -3,7 +3,7 @@
 Browser → server frame::
 
     {"type": "text" | "photo" | "location" | "postback",
-     "session_id": "<id kept in the browser>", "client_message_id": "<unique per session>",
+     "session_id": "w<32 hex digits>", "client_message_id": "<unique per session>",
      "text": "...",                                  # text, and optional caption of a photo
      "payload": "/inform{...}"                       # postback: the button's payload
               | {"url": "..."} | {"urls": [...]}     # photo: URLs from the gateway's upload
@@ -11,6 +11,9 @@ Browser → server frame::
 
 Server → browser frame: ``{"type": "message", "id", "text", "buttons": [{"title", "payload"}],
 "image_url"}``.
+
+The session id is the conversation's only credential: "w" and 128 random bits in lower-case hex,
+made by chat.js with crypto.getRandomValues and kept in the browser; anything else is refused.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from channels._coordinates import read_coordinates
 from channels.errors import MalformedPayload
@@ -27,6 +30,8 @@ from channels.messages import Channel, InboundMessage, MessageKind, OutboundMess
 MAX_TEXT = 4000
 MAX_PHOTOS = 5
 ID_PATTERN = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+SESSION_ID_PATTERN = re.compile(r"w[0-9a-f]{32}")
+SESSION_ID_RULE = "session_id must be 'w' and 32 lower-case hex digits (128 random bits)"
 FRAME_KINDS = {
     "text": MessageKind.TEXT,
     "photo": MessageKind.PHOTO,
@@ -41,7 +46,9 @@ def parse_frame(frame: str | bytes | Mapping[str, Any]) -> InboundMessage:
     kind = FRAME_KINDS.get(str(data.get("type")))
     if kind is None:
         raise MalformedPayload("unknown frame type")
-    session_id = _identifier(data, "session_id")
+    session_id = data.get("session_id")
+    if not is_session_id(session_id):
+        raise MalformedPayload(SESSION_ID_RULE)
     client_id = _identifier(data, "client_message_id")
     return InboundMessage(
         channel=Channel.WEBCHAT,
@@ -50,6 +57,11 @@ def parse_frame(frame: str | bytes | Mapping[str, Any]) -> InboundMessage:
         kind=kind,
         **_content(kind, data),
     )
+
+
+def is_session_id(value: object) -> TypeGuard[str]:
+    """True for a well-formed web chat session id."""
+    return isinstance(value, str) and SESSION_ID_PATTERN.fullmatch(value) is not None
 
 
 def render_frame(message: OutboundMessage) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from backend.domain.errors import InvalidInput, TooLarge
 from backend.entrypoints.gateway.webhooks import GatewayDep
 from backend.entrypoints.gateway.wiring import Gateway
 from channels import Channel, MalformedPayload, parse_frame
-from channels.webchat import ID_PATTERN
+from channels.webchat import SESSION_ID_RULE, is_session_id
 
 logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -56,8 +56,8 @@ async def upload_photo(
     session_id: Annotated[str, Form()],
 ) -> dict[str, str]:
     """Store a photo (JPEG/PNG/GIF/WebP, at most PHOTO_MAX_BYTES) and return its URL."""
-    if not ID_PATTERN.fullmatch(session_id):
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, "invalid session_id")
+    if not is_session_id(session_id):
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, SESSION_ID_RULE)
     if await run_in_threadpool(gateway.limiter.verdict, f"upload:{session_id}") != "ok":
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many uploads; wait a minute")
     media = gateway.container.media
@@ -76,8 +76,8 @@ async def chat_socket(websocket: WebSocket) -> None:
     """Frames in (text, photo, location, postback); thread turns out, replayed after ``after``."""
     gateway: Gateway = websocket.app.state.gateway
     session_id = websocket.query_params.get("session_id", "")
-    if not ID_PATTERN.fullmatch(session_id):
-        await websocket.close(code=1008, reason="invalid session_id")
+    if not is_session_id(session_id):
+        await websocket.close(code=1008, reason=SESSION_ID_RULE)
         return
     await websocket.accept()
     after = _int(websocket.query_params.get("after"))

@@ -58,7 +58,7 @@ def test_status_updates_and_rating_buttons_on_telegram(gateway_stack: GatewaySta
 
 
 def test_status_updates_reach_a_connected_web_chat_live(gateway_stack: GatewayStack) -> None:
-    session = "wtest-live-1"
+    session = "w" + uuid.uuid4().hex
     code = _ticket(gateway_stack, "webchat", session)
     with gateway_stack.client.websocket_connect(f"/chat/ws?session_id={session}") as ws:
         gateway_stack.worker_pass(sweep=False)

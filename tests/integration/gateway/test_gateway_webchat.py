@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+import pytest
 from starlette.testclient import WebSocketTestSession
+from starlette.websockets import WebSocketDisconnect
 
 from tests.integration.gateway.conftest import GatewayStack, fresh_rate_window
 
@@ -24,7 +27,7 @@ def _bot_text(text: str) -> Any:
 
 
 def test_round_trip_and_replay_after_reconnect(gateway_stack: GatewayStack) -> None:
-    session = "wtest-roundtrip-1"
+    session = "w" + uuid.uuid4().hex
     with gateway_stack.client.websocket_connect(f"/chat/ws?session_id={session}") as ws:
         ws.send_json({"type": "text", "session_id": session, "client_message_id": "c1", "text": "xin chào"})
         ack = _until(ws, lambda f: f.get("type") == "ack")
@@ -39,7 +42,7 @@ def test_round_trip_and_replay_after_reconnect(gateway_stack: GatewayStack) -> N
 
 
 def test_postback_and_location_frames(gateway_stack: GatewayStack) -> None:
-    session = "wtest-postback-1"
+    session = "w" + uuid.uuid4().hex
     with gateway_stack.client.websocket_connect(f"/chat/ws?session_id={session}") as ws:
         ws.send_json({"type": "text", "session_id": session, "client_message_id": "a", "text": "cho tôi nút"})
         offer = _until(ws, _bot_text("Bot đã nhận: cho tôi nút"))
@@ -56,12 +59,30 @@ def test_postback_and_location_frames(gateway_stack: GatewayStack) -> None:
     assert gateway_stack.rasa.messages_from(f"webchat:{session}")[1] == "/affirm"
 
 
+MALFORMED = ["a", "w1", "w" + "0" * 31, "w" + "G" * 32, "x" + "0" * 32, "w" + "0" * 33]
+
+
+@pytest.mark.parametrize("session", MALFORMED)
+def test_a_short_or_malformed_session_id_is_refused(gateway_stack: GatewayStack, session: str) -> None:
+    with (
+        pytest.raises(WebSocketDisconnect) as closed,
+        gateway_stack.client.websocket_connect(f"/chat/ws?session_id={session}"),
+    ):
+        pass
+    upload = gateway_stack.client.post(
+        "/chat/upload", files={"file": ("a.png", PNG, "image/png")}, data={"session_id": session}
+    )
+
+    assert closed.value.code == 1008 and "32 lower-case hex digits" in closed.value.reason
+    assert upload.status_code == 400 and "32 lower-case hex digits" in upload.json()["detail"]
+
+
 def test_bad_frames_get_a_reason(gateway_stack: GatewayStack) -> None:
-    session = "wtest-bad-1"
+    session = "w" + uuid.uuid4().hex
     with gateway_stack.client.websocket_connect(f"/chat/ws?session_id={session}") as ws:
         ws.send_text("không phải JSON")
         not_json = _until(ws, lambda f: f.get("type") == "error")
-        ws.send_json({"type": "text", "session_id": "someone-else", "client_message_id": "x", "text": "hi"})
+        ws.send_json({"type": "text", "session_id": "w" + "0" * 32, "client_message_id": "x", "text": "hi"})
         other = _until(ws, lambda f: f.get("type") == "error")
 
     assert "JSON" in not_json["reason"]
@@ -69,7 +90,7 @@ def test_bad_frames_get_a_reason(gateway_stack: GatewayStack) -> None:
 
 
 def test_photo_upload_then_photo_frame(gateway_stack: GatewayStack) -> None:
-    session = "wtest-photo-1"
+    session = "w" + uuid.uuid4().hex
     upload = gateway_stack.client.post("/chat/upload", files={"file": ("a.png", PNG, "image/png")},
                                        data={"session_id": session})  # fmt: skip
     rejected = gateway_stack.client.post("/chat/upload", files={"file": ("a.txt", b"hello", "text/plain")},
@@ -100,11 +121,12 @@ def test_the_page_and_the_widget_are_served(gateway_stack: GatewayStack) -> None
 
 def test_uploads_are_rate_limited(gateway_stack: GatewayStack) -> None:
     fresh_rate_window()
+    session = "w" + uuid.uuid4().hex
     statuses = [
         gateway_stack.client.post(
             "/chat/upload",
             files={"file": ("a.png", PNG, "image/png")},
-            data={"session_id": "wtest-uploads-1"},
+            data={"session_id": session},
         ).status_code  # fmt: skip
         for _ in range(gateway_stack.settings.rate_limit_per_minute + 1)
     ]

@@ -16,7 +16,7 @@ from channels import (
     render_frame,
 )
 
-SESSION = "b6f1c3e2-4a5d-4f3b-9c1e-2d7a8e9f0a1b"
+SESSION = "wb6f1c3e24a5d4f3b9c1e2d7a8e9f0a1b"
 
 
 def frame(kind, **fields):
@@ -64,6 +64,9 @@ def test_location_frame():
         (frame("video"), "frame type"),
         ({"type": "text", "text": "a", "client_message_id": "m"}, "session_id"),
         (frame("text", session_id="../../etc"), "session_id"),
+        (frame("text", session_id="w"), "session_id"),
+        (frame("text", session_id="wb6f1c3e24a5d4f3b9c1e2d7a8e9f0a1"), "session_id"),
+        (frame("text", session_id="WB6F1C3E24A5D4F3B9C1E2D7A8E9F0A1B"), "session_id"),
         (frame("text", client_message_id=""), "client_message_id"),
         (frame("text", text="   "), "without text"),
         (frame("text", text="x" * 4001), "at most"),

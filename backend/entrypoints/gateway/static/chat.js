@@ -26,7 +26,7 @@
   function sessionId() {
     var id = null;
     try { id = localStorage.getItem(SESSION_KEY); } catch (e) { /* storage disabled */ }
-    if (!id || !/^[A-Za-z0-9_.:-]{1,128}$/.test(id)) {
+    if (!id || !/^w[0-9a-f]{32}$/.test(id)) {  /* the server's format; older short ids get a new one */
       id = "w" + randomId(16);
       try { localStorage.setItem(SESSION_KEY, id); } catch (e) { /* keep it for this page */ }
     }
