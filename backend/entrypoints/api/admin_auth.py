@@ -1,5 +1,6 @@
 """The reference-data admin (/admin) admits administrators only: signed in to the console (same
-session cookie) or through the admin's own log-in form, with the console's lock-out rules."""
+session cookie) or through the admin's own log-in form, with the console's lock-out rules. Its
+forms carry no CSRF token: every state-changing request must come from our own origin."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from backend.domain.access import Principal, Role
 from backend.domain.errors import DomainError
 from backend.entrypoints.api.console_deps import auth_service
 from backend.entrypoints.api.security import read_session, secure_cookies, signing_key
+from backend.entrypoints.same_origin import SameOriginWrites
 
 
 class ConsoleAdminAuth(AuthenticationBackend):
@@ -22,13 +24,15 @@ class ConsoleAdminAuth(AuthenticationBackend):
     def __init__(self, container: Container) -> None:
         super().__init__(secret_key=signing_key(container))
         self.container = container
-        self.middlewares = [  # the admin's session cookie: Secure behind https, like the console's
+        self.middlewares = [
+            Middleware(SameOriginWrites, trusted=[container.settings.public_base_url]),
+            # the admin's session cookie: Secure behind https, like the console's
             Middleware(
                 SessionMiddleware,
                 secret_key=signing_key(container),
                 max_age=container.settings.session_max_age_s,
                 https_only=secure_cookies(container),
-            )
+            ),
         ]
 
     async def login(self, request: Request) -> bool:
