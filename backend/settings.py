@@ -80,6 +80,7 @@ class Settings(BaseSettings):
     rasa_gateway_token: str = Field(default="", repr=False)
     # Security perimeter, smaller holes (issue 12).
     demo_data: bool = False  # `prepare` seeds demo accounts into an empty non-SQLite database too
+    chat_frame_ancestors: str = "*"  # CSP frame-ancestors of /chat: the sites that may embed the widget
 
     @model_validator(mode="after")
     def _prewarm_before_expiry(self) -> Settings:

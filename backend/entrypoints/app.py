@@ -26,8 +26,10 @@ from backend.entrypoints.api import (
 )
 from backend.entrypoints.api.admin_auth import ConsoleAdminAuth
 from backend.entrypoints.api.errors import install_error_handlers
+from backend.entrypoints.api_docs import install_docs
 from backend.entrypoints.console import console_running, install_console
 from backend.entrypoints.gateway import gateway_running, install_gateway
+from backend.entrypoints.security_headers import SecurityHeaders
 from backend.logging_setup import configure_logging
 from backend.services.figures_prewarm import refreshing
 from backend.settings import Settings, get_settings
@@ -46,8 +48,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
             yield
         container.engine.dispose()
 
-    app = FastAPI(title="IOC citizen reports API", version="1.0.0", lifespan=lifespan)
+    app = FastAPI(
+        title="IOC citizen reports API", version="1.0.0", lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.container = container
+    app.add_middleware(SecurityHeaders, settings=container.settings)
     install_error_handlers(app)
     install_gateway(app, container)  # first: the webhooks are matched before the ~40 other routes
     app.include_router(bot_api.router)
@@ -58,6 +63,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.include_router(open311.router)
     mount_admin(app, container.engine, ConsoleAdminAuth(container))
     install_console(app, container)
+    install_docs(app)
     container.settings.media_dir.mkdir(parents=True, exist_ok=True)
     app.mount("/media", StaticFiles(directory=container.settings.media_dir), name="media")
 

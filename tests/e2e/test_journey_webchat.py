@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.e2e.citizens import JPEG
 from tests.e2e.conftest import E2E
+from tests.e2e.console.browser_kit import another_site
 from tests.e2e.journey import LOCATION, Official, Reply, file_report, ticket_row, turn, work_and_rate
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -108,24 +107,8 @@ def partner_site(e2e: E2E) -> Iterator[str]:
     page = (
         f'<html><body><h1>Cổng thông tin</h1><script src="{e2e.url}/chat/widget.js"></script></body></html>'
     )
-    body = page.encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            """Quiet."""
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with another_site(page) as url:
+        yield url
 
 
 def test_one_script_tag_embeds_the_chat(partner_site: str, browser: Browser) -> None:
