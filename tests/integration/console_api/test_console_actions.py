@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from console_testkit import create_ticket, token
+from console_testkit import Clock, create_ticket, login, token
 from fastapi.testclient import TestClient
 
 from backend.bootstrap import Container
@@ -92,10 +93,19 @@ def test_internal_note_is_audited_and_never_sent(client_as: Callable[[str], Test
 
 
 def test_forward_to_another_department_reroutes_and_hides_it_from_the_officer(
-    client_as: Callable[[str], TestClient], code: str
+    client_as: Callable[[str], TestClient],
+    past: TestClient,
+    past_clock: Clock,
+    service_headers: dict[str, str],
+    accounts: dict[str, str],
 ) -> None:
-    officer, dispatcher = client_as("officer"), client_as("dispatcher")
-    before = detail(officer, code)["ticket"]["due_at"]
+    # Filed Mon 9/3/2026 10:00 local: 5 working days → Mon 16/3; forwarded Wed 11/3 → Wed 18/3 (17:00 local).
+    past_clock.now = datetime(2026, 3, 9, 3, 0, tzinfo=UTC)
+    code = create_ticket(past, service_headers, token())
+    officer, dispatcher = TestClient(past.app), client_as("dispatcher")
+    assert login(officer, accounts["officer"]).status_code == 200
+    assert detail(officer, code)["ticket"]["due_at"] == "2026-03-16T17:00:00+07:00"
+    past_clock.now = datetime(2026, 3, 11, 3, 0, tzinfo=UTC)
     body = {"department": "tam_ky_environment", "reason": "Địa điểm thuộc Tam Kỳ"}
     response = officer.post(f"{TICKETS}/{code}/reroute", json=body)
     assert response.status_code == 200 and response.json()["department"]["code"] == "tam_ky_environment"
@@ -105,7 +115,7 @@ def test_forward_to_another_department_reroutes_and_hides_it_from_the_officer(
     assert entry["action"] == "rerouted" and entry["details"]["reason"] == "Địa điểm thuộc Tam Kỳ"
     assert entry["details"]["to_department"] == "tam_ky_environment"
     assert page["deliveries"][-1]["kind"] == "assigned"
-    assert page["ticket"]["due_at"] >= before
+    assert page["ticket"]["due_at"] == "2026-03-18T17:00:00+07:00"
     assert client_as("other_officer").get(f"{TICKETS}/{code}").status_code == 200
 
 
