@@ -49,10 +49,10 @@ test-stories: train
 	$(RASA) test core --stories tests/stories --model models --fail-on-prediction-errors --out results/core
 
 test-bot: setup-bot
-	$(BOT_PY) -m pytest tests/bot -q --confcutdir tests/bot
+	$(BOT_PY) scripts/test_servers.py $(BOT_PY) -m pytest tests/bot -q --confcutdir tests/bot
 
 test-app: setup-app setup-browser train
-	$(APP_PY) -m pytest tests/unit tests/integration tests/e2e -q
+	$(APP_PY) scripts/test_servers.py $(APP_PY) -m pytest tests/unit tests/integration tests/e2e -q
 
 test: setup validate test-bot test-stories test-app
 
