@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 
 logger = logging.getLogger(__name__)
 CHANNEL_PREFIX = "ioc:chat:"
+SUBSCRIBE_TIMEOUT = 5.0  # seconds subscribe() waits for Redis to confirm the listener's subscription
 
 
 class AbstractFanOut(abc.ABC):
@@ -67,6 +68,7 @@ class RedisFanOut(InProcessFanOut):
         self._redis = redis
         self.channel_prefix = channel_prefix
         self._listener: asyncio.Task[None] | None = None
+        self._subscribed = asyncio.Event()  # set once Redis confirms the listener's PSUBSCRIBE
 
     async def publish(self, topic: str) -> None:
         """Publish on Redis; every replica's listener wakes its own subscribers."""
@@ -74,15 +76,24 @@ class RedisFanOut(InProcessFanOut):
 
     @contextlib.asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[asyncio.Event]:
-        """Register locally; the Redis listener starts on first use."""
+        """Register locally and return once Redis has confirmed the listener's subscription (started
+        on first use), so a wake-up published from then on is received."""
         self._ensure_listener()
         async with super().subscribe(topic) as event:
+            await self._confirmed()
             yield event
+
+    async def _confirmed(self) -> None:
+        try:
+            await asyncio.wait_for(self._subscribed.wait(), SUBSCRIBE_TIMEOUT)
+        except TimeoutError:
+            logger.warning("Redis did not confirm the fan-out subscription; wake-ups may be late")
 
     def _ensure_listener(self) -> None:
         listener = self._listener
         stale = listener is None or listener.done() or listener.get_loop() is not asyncio.get_running_loop()
         if stale:
+            self._subscribed = asyncio.Event()
             self._listener = asyncio.create_task(self._listen())
 
     async def _listen(self) -> None:
@@ -95,10 +106,13 @@ class RedisFanOut(InProcessFanOut):
             except asyncio.CancelledError:
                 raise
             except Exception:
+                self._subscribed.clear()
                 logger.warning("Redis fan-out listener failed; reconnecting", exc_info=True)
                 await asyncio.sleep(1.0)
 
     async def _dispatch(self, item: dict[str, object]) -> None:
+        if item.get("type") == "psubscribe":
+            self._subscribed.set()
         if item.get("type") != "pmessage":
             return
         channel = item["channel"]

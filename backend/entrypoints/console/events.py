@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -80,13 +80,21 @@ def _guarded(read: Read, holds: Callable[[], bool]) -> tuple[list[str], bool]:
 
 
 async def looks(
-    request: Request, feed: ConsoleFeed, topic: str, read: Read, holds: Callable[[], bool]
+    request: Request,
+    feed: ConsoleFeed,
+    topic: str,
+    read: Read,
+    holds: Callable[[], bool],
+    opening: Sequence[str] = ("retry: 3000\n\n",),
 ) -> AsyncIterator[str]:
-    """The frames `read()` gives (in a thread) on each wake-up of `topic` and every poll interval,
-    with a heartbeat when idle, until the browser goes, `read` says stop or the session no longer
-    `holds` (checked before each read, so before any frame is sent)."""
+    """`opening` once subscribed to `topic`'s wake-ups (so what follows the browser's first bytes
+    wakes the stream), then the frames `read()` gives (in a thread) on each wake-up and every poll
+    interval, with a heartbeat when idle, until the browser goes, `read` says stop or the session
+    no longer `holds` (checked before each read, so before any frame is sent)."""
     idle, going = 0.0, True
     async with feed.fanout.subscribe(topic) as woken:
+        for item in opening:
+            yield item
         while going and not await request.is_disconnected():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(woken.wait(), feed.poll_seconds)
@@ -104,7 +112,6 @@ async def _stream(
     request: Request, feed: ConsoleFeed, factory: Any, scope: str | None, clock: Any, holds: Any
 ) -> AsyncIterator[str]:
     mark = await run_in_threadpool(lambda: current_watermark_of(factory, scope))
-    yield "retry: 3000\n\n"
 
     def read() -> tuple[list[str], bool]:
         nonlocal mark

@@ -98,10 +98,7 @@ def read(details: TicketDetails, user: Principal, code: str, shown: Shown) -> tu
 async def _stream(
     request: Request, feed: ConsoleFeed, topic: str, look: Any, first: list[str], holds: Any
 ) -> AsyncIterator[str]:
-    yield "retry: 3000\n\n"
-    for item in first:
-        yield item
-    async for item in looks(request, feed, topic, look, holds):
+    async for item in looks(request, feed, topic, look, holds, ["retry: 3000\n\n", *first]):
         yield item
 
 

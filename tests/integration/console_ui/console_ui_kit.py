@@ -54,10 +54,11 @@ def file_ticket(
 async def open_stream(
     app: FastAPI, path: str, cookie: str, until: Callable[[str], bool], then: Callable[[], Awaitable[Any]]
 ) -> tuple[int, str]:
-    """GET `path` as a browser's EventSource; run `then` once the first bytes came, and hang up as
-    soon as the body read so far satisfies `until` (or after 20 s)."""
+    """GET `path` as a browser's EventSource; run `then` once the first bytes came (the stream sends
+    them once subscribed to its wake-ups), and hang up as soon as the body read so far satisfies
+    `until` (or after 20 s)."""
     status, body, done = 0, "", asyncio.Event()
-    started = asyncio.Event()
+    started, first_bytes = asyncio.Event(), asyncio.Event()
 
     async def receive() -> dict[str, Any]:
         if not started.is_set():
@@ -72,6 +73,7 @@ async def open_stream(
             status = message["status"]
         elif message["type"] == "http.response.body":
             body += message.get("body", b"").decode()
+            first_bytes.set()
             if body and until(body):
                 done.set()
 
@@ -82,7 +84,9 @@ async def open_stream(
              "query_string": query.encode(), "headers": headers, "client": ("127.0.0.1", 5000),
              "server": ("testserver", 80)}  # fmt: skip
     call = asyncio.ensure_future(app(scope, receive, send))
-    await asyncio.sleep(0.5)  # the stream subscribes to its wake-ups
+    await asyncio.wait_for(
+        asyncio.wait([call, asyncio.ensure_future(first_bytes.wait())], return_when="FIRST_COMPLETED"), 20
+    )
     if status == 200:
         await then()
     await asyncio.wait_for(

@@ -30,7 +30,6 @@ async def _scenario(backend_settings: Settings, backend_container: Container) ->
     reader = build_feed(backend_settings)  # replica B: an open console's event stream
     publish_on_commit(backend_container.session_factory, writer)
     async with reader.fanout.subscribe(TOPIC) as woken:
-        await asyncio.sleep(0.3)  # the Redis listener subscribes
         command = CreateTicket(
             "environment",
             "Rác thải ven sông",

@@ -38,6 +38,24 @@ async def test_a_wake_up_published_on_one_replica_reaches_a_session_on_another(r
         await another.close()
 
 
+async def test_a_wake_up_published_as_soon_as_subscribe_returns_arrives(redis_url: str) -> None:
+    """subscribe() returns once Redis has confirmed the subscription: one publish, no retry, no
+    pause, reaches a freshly started listener every time (50 fresh listeners)."""
+    prefix = f"ioc-test-{uuid.uuid4().hex}:chat:"
+    publisher = RedisFanOut(redis.asyncio.Redis.from_url(redis_url), prefix)
+    try:
+        for attempt in range(50):
+            subscriber = RedisFanOut(redis.asyncio.Redis.from_url(redis_url), prefix)
+            try:
+                async with subscriber.subscribe(f"web-session-{attempt}") as woken:
+                    await publisher.publish(f"web-session-{attempt}")
+                    await asyncio.wait_for(woken.wait(), 5)
+            finally:
+                await subscriber.close()
+    finally:
+        await publisher.close()
+
+
 async def test_without_redis_wake_ups_stay_in_their_process() -> None:
     one, another = InProcessFanOut(), InProcessFanOut()
 
