@@ -94,9 +94,8 @@ def machine_binaries() -> tuple[Path | None, Path | None]:
     """PostgreSQL's bin folder and redis-server installed on the machine (PATH, then Debian's folders)."""
     initdb = shutil.which("initdb")
     candidates = [str(Path(initdb).resolve().parent)] if initdb else []
-    candidates += sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]), reverse=True
-    )
+    debian = glob.glob("/usr/lib/postgresql/*/bin")  # newest first: 16 before 15, 10 before 9.6
+    candidates += sorted(debian, key=lambda p: [int(n) for n in p.split("/")[-2].split(".")], reverse=True)
     postgres = next((Path(c) for c in candidates if os.access(Path(c) / "postgres", os.X_OK)), None)
     redis = shutil.which("redis-server")
     return postgres, Path(redis) if redis else None
@@ -131,7 +130,6 @@ def debian_binaries() -> tuple[Path | None, Path | None]:
 
 def find_binaries(names: list[str]) -> tuple[Path | None, Path | None]:
     """PostgreSQL's bin folder and redis-server, from the first source that has what `names` needs."""
-    found: tuple[Path | None, Path | None] = (None, None)
     for source in (machine_binaries, wheel_binaries, debian_binaries):
         found = source()
         if ("DATABASE_URL" not in names or found[0]) and ("REDIS_URL" not in names or found[1]):
