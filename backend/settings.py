@@ -17,6 +17,8 @@ from channels.config import (
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIB = 1024 * 1024
+UPLOAD_MARGIN_BYTES = 64 * 1024  # multipart boundaries, part headers and the small form fields
 
 
 class Settings(BaseSettings):
@@ -45,7 +47,7 @@ class Settings(BaseSettings):
     dashboard_cache_seconds: int = Field(default=30, ge=0, le=60)  # per-filter dashboard figures; 0 = off
     dashboard_prewarm_seconds: int = Field(default=20, ge=0, le=59)  # refresh-ahead period; 0 = off
     inbox_count_cap: int = Field(default=10_000, ge=1)  # inbox counts stop past it (shown as 10.000+)
-    login_max_failures: int = 5
+    login_max_failures: int = 20  # per account; kept above LOGIN_FAILURES_PER_IP (one address cannot lock)
     login_lockout_minutes: int = 15
     open311_api_keys: str = Field(default="", repr=False)  # comma-separated; SERVICE_TOKEN also works
     # Channels (off while their credentials are unset) and the gateway.
@@ -81,6 +83,16 @@ class Settings(BaseSettings):
     # Security perimeter, smaller holes (issue 12).
     demo_data: bool = False  # `prepare` seeds demo accounts into an empty non-SQLite database too
     chat_frame_ancestors: str = "*"  # CSP frame-ancestors of /chat: the sites that may embed the widget
+    # Request-size limits and flood guards (issue 12: body sizes, sockets, per-address rates).
+    max_body_bytes_webhook: int = Field(default=MIB, ge=1024)  # /webhooks/*
+    max_body_bytes_api: int = Field(default=MIB, ge=1024)  # /api/*, /open311/*
+    max_body_bytes_upload: int | None = Field(default=None, ge=1024)  # None: PHOTO_MAX_BYTES + 64 KiB
+    max_body_bytes_default: int = Field(default=MIB, ge=1024)  # everything else (console forms, admin)
+    webchat_sockets_per_ip: int = Field(default=20, ge=1)  # open /chat/ws sockets per address, per process
+    webchat_sockets_total: int = Field(default=2000, ge=1)  # open /chat/ws sockets per process
+    webchat_messages_per_ip_per_minute: int = Field(default=60, ge=1)  # frames and uploads per address
+    login_failures_per_ip: int = Field(default=10, ge=1)  # failed log-ins per address per window
+    login_ip_window_minutes: int = Field(default=15, ge=1)
 
     @model_validator(mode="after")
     def _prewarm_before_expiry(self) -> Settings:
@@ -89,6 +101,10 @@ class Settings(BaseSettings):
         if cache and prewarm >= cache:
             raise ValueError("DASHBOARD_PREWARM_SECONDS must be shorter than DASHBOARD_CACHE_SECONDS")
         return self
+
+    def upload_body_limit(self) -> int:
+        """The largest multipart upload: MAX_BODY_BYTES_UPLOAD, else one photo plus the form's margin."""
+        return self.max_body_bytes_upload or self.photo_max_bytes + UPLOAD_MARGIN_BYTES
 
     def telegram_config(self) -> TelegramConfig:
         """The Telegram channel's settings."""

@@ -38,8 +38,10 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float) ->
 
 
 @contextmanager
-def running(args: list[str], env: Mapping[str, str], health_url: str, timeout: float = 60) -> Iterator[None]:
-    """Run a server process until the block ends (stopped with SIGTERM, then killed).
+def running(
+    args: list[str], env: Mapping[str, str], health_url: str, timeout: float = 60
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a server process until the block ends (stopped with SIGTERM, then killed); yields it.
 
     Its output goes to a temporary file, printed only when the server fails to start."""
     log = tempfile.TemporaryFile()  # noqa: SIM115 (closed when the server stops)
@@ -52,7 +54,7 @@ def running(args: list[str], env: Mapping[str, str], health_url: str, timeout: f
         sys.stderr.write(log.read()[-4000:].decode(errors="replace"))
         raise
     try:
-        yield
+        yield process
     finally:
         stop(process)
         log.close()

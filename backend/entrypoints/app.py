@@ -27,6 +27,7 @@ from backend.entrypoints.api import (
 from backend.entrypoints.api.admin_auth import ConsoleAdminAuth
 from backend.entrypoints.api.errors import install_error_handlers
 from backend.entrypoints.api_docs import install_docs
+from backend.entrypoints.body_limit import BodyLimits, BodySizeLimit
 from backend.entrypoints.console import console_running, install_console
 from backend.entrypoints.gateway import gateway_running, install_gateway
 from backend.entrypoints.security_headers import SecurityHeaders
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         title="IOC citizen reports API", version="1.0.0", lifespan=lifespan, docs_url=None, redoc_url=None
     )
     app.state.container = container
+    app.add_middleware(BodySizeLimit, limits=BodyLimits.from_settings(container.settings))
+    # Added last, so outermost: every answer carries the headers, a 413 too.
     app.add_middleware(SecurityHeaders, settings=container.settings)
     install_error_handlers(app)
     install_gateway(app, container)  # first: the webhooks are matched before the ~40 other routes
