@@ -16,6 +16,12 @@ from backend.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
 from backend.adapters.media_store import LocalMediaStore
 from backend.adapters.redis.figures_cache import RedisFiguresCache
 from backend.adapters.redis.prewarm_lease import RedisLease
+from backend.adapters.redis.rate_limit import (
+    WINDOW_SECONDS,
+    AbstractRateLimiter,
+    InProcessRateLimiter,
+    RedisRateLimiter,
+)
 from backend.domain.duplicates import DuplicatePolicy
 from backend.domain.notifications import NotificationTemplates
 from backend.services.figures_cache import AbstractFiguresCache, CachedStatistics, InProcessFiguresCache
@@ -57,6 +63,17 @@ def build_figures_cache(settings: Settings) -> AbstractFiguresCache | None:
 
 def _redis(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+
+
+def build_rate_limiter(
+    settings: Settings, limit: int, namespace: str, window_seconds: int = WINDOW_SECONDS
+) -> AbstractRateLimiter:
+    """A limiter of `limit` per window: in Redis under `<prefix><namespace>` (shared by every
+    replica) when REDIS_URL is set, else in this process."""
+    if not settings.redis_url:
+        return InProcessRateLimiter(limit, window_seconds)
+    client = redis.Redis.from_url(settings.redis_url)
+    return RedisRateLimiter(client, limit, f"{settings.redis_key_prefix}{namespace}", window_seconds)
 
 
 def build_prewarmer(container: Container) -> DashboardPrewarmer | None:

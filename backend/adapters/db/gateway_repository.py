@@ -217,6 +217,18 @@ class SqlConversationRepository:
         )
         return self.session.scalars(statement).all()
 
+    def last_turn_ids(self, channel: str, user_ids: Sequence[str]) -> dict[str, int]:
+        """The id of the newest turn of each of these citizens' threads (those that have one)."""
+        newest = (
+            select(func.max(ConversationMessage.id))
+            .where(ConversationMessage.conversation_id == Conversation.id)
+            .scalar_subquery()
+        )
+        statement = select(Conversation.channel_user_id, newest).where(
+            Conversation.channel == channel, Conversation.channel_user_id.in_(user_ids)
+        )
+        return {user_id: last for user_id, last in self.session.execute(statement) if last is not None}
+
     def offered_buttons(self, conversation_id: int) -> list[dict[str, str]]:
         """The buttons of the latest message sent to the citizen (none if it had none)."""
         statement = (

@@ -13,28 +13,31 @@ from fastapi import (
     File,
     Form,
     HTTPException,
+    Request,
     UploadFile,
     WebSocket,
     WebSocketDisconnect,
     status,
 )
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from starlette.websockets import WebSocketState
 
 from backend.adapters.db.gateway_models import ConversationMessage
 from backend.adapters.db.gateway_repository import SqlConversationRepository
 from backend.domain.errors import InvalidInput, TooLarge
+from backend.entrypoints.client_address import client_host
 from backend.entrypoints.gateway.webhooks import GatewayDep
 from backend.entrypoints.gateway.wiring import Gateway
+from backend.services.gateway_texts import GATEWAY_TEXTS
 from channels import Channel, MalformedPayload, parse_frame
 from channels.webchat import SESSION_ID_RULE, is_session_id
 
 logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 router = APIRouter(prefix="/chat", tags=["web chat"])
-POLL_WITHOUT_REDIS = 1.0
-POLL_WITH_REDIS = 10.0
+RETRY_SECONDS = 1.0
+TOO_MANY_FROM_ADDRESS = "too many messages from this address; wait a minute"
 
 
 @router.get("", response_class=HTMLResponse, include_in_schema=False)
@@ -51,6 +54,7 @@ def widget_loader() -> FileResponse:
 
 @router.post("/upload")
 async def upload_photo(
+    request: Request,
     gateway: GatewayDep,
     file: Annotated[UploadFile, File()],
     session_id: Annotated[str, Form()],
@@ -58,6 +62,8 @@ async def upload_photo(
     """Store a photo (JPEG/PNG/GIF/WebP, at most PHOTO_MAX_BYTES) and return its URL."""
     if not is_session_id(session_id):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, SESSION_ID_RULE)
+    if not await _within_address_rate(gateway, client_host(request.scope)):
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, TOO_MANY_FROM_ADDRESS)
     if await run_in_threadpool(gateway.limiter.verdict, f"upload:{session_id}") != "ok":
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many uploads; wait a minute")
     media = gateway.container.media
@@ -79,11 +85,33 @@ async def chat_socket(websocket: WebSocket) -> None:
     if not is_session_id(session_id):
         await websocket.close(code=1008, reason=SESSION_ID_RULE)
         return
+    address = client_host(websocket.scope)
+    refused = gateway.webchat.sockets.admit(address)
+    if refused is not None:
+        await _refuse(websocket, address, refused)
+        return
+    try:
+        await _converse(gateway, websocket, session_id, address)
+    finally:
+        gateway.webchat.sockets.release(address)
+
+
+async def _refuse(websocket: WebSocket, address: str, reason: str) -> None:
+    """429 before the upgrade (or a 1008 close where the server cannot answer HTTP there)."""
+    logger.warning("web chat socket from %s refused: %s", address, reason)
+    if "websocket.http.response" in websocket.scope.get("extensions", {}):
+        denial = JSONResponse({"detail": reason}, status.HTTP_429_TOO_MANY_REQUESTS)
+        await websocket.send_denial_response(denial)
+    else:
+        await websocket.close(code=1008, reason=reason)
+
+
+async def _converse(gateway: Gateway, websocket: WebSocket, session_id: str, address: str) -> None:
     await websocket.accept()
     after = _int(websocket.query_params.get("after"))
     pusher = asyncio.create_task(_push(gateway, websocket, session_id, after))
     try:
-        await _receive(gateway, websocket, session_id)
+        await _receive(gateway, websocket, session_id, address)
     except WebSocketDisconnect:
         pass
     finally:
@@ -92,11 +120,22 @@ async def chat_socket(websocket: WebSocket) -> None:
             await pusher
 
 
-async def _receive(gateway: Gateway, websocket: WebSocket, session_id: str) -> None:
+async def _receive(gateway: Gateway, websocket: WebSocket, session_id: str, address: str) -> None:
     while True:
         raw = await websocket.receive_text()
-        reply = await _handle_frame(gateway, raw, session_id)
+        if await _within_address_rate(gateway, address):
+            reply = await _handle_frame(gateway, raw, session_id)
+        else:
+            reply = {"type": "error", "reason": GATEWAY_TEXTS["rate_limited"]}
         await websocket.send_json(reply)
+
+
+async def _within_address_rate(gateway: Gateway, address: str) -> bool:
+    """Count a message (frame or upload) from the address; False past WEBCHAT_MESSAGES_PER_IP_PER_MINUTE."""
+    verdict = await run_in_threadpool(gateway.webchat.messages.verdict, address)
+    if verdict == "limited_first":
+        logger.warning("web chat messages from %s refused for the rest of the minute: over the rate", address)
+    return verdict == "ok"
 
 
 async def _handle_frame(gateway: Gateway, raw: str, session_id: str) -> dict[str, Any]:
@@ -113,19 +152,19 @@ async def _handle_frame(gateway: Gateway, raw: str, session_id: str) -> dict[str
 
 
 async def _push(gateway: Gateway, websocket: WebSocket, session_id: str, after: int) -> None:
-    interval = POLL_WITH_REDIS if gateway.container.settings.redis_url else POLL_WITHOUT_REDIS
-    async with gateway.fanout.subscribe(session_id) as woken:
+    """Send new turns each time the thread watcher or a wake-up says there are some."""
+    async with gateway.webchat.watcher.watch(session_id, after) as watch:
         while websocket.application_state == WebSocketState.CONNECTED:
-            woken.clear()
+            watch.woken.clear()
             try:
-                after = await _send_new_turns(gateway, websocket, session_id, after)
+                watch.after = await _send_new_turns(gateway, websocket, session_id, watch.after)
             except WebSocketDisconnect:
                 return
             except Exception:  # a failed read must not silence the session: log and read again
                 logger.warning("web chat push failed; retrying", exc_info=True)
-                interval = POLL_WITHOUT_REDIS
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(woken.wait(), interval)
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
+            await watch.woken.wait()
 
 
 async def _send_new_turns(gateway: Gateway, websocket: WebSocket, session_id: str, after: int) -> int:

@@ -19,8 +19,9 @@ from backend.adapters.db.engine import SessionFactory, make_engine
 from backend.adapters.notifiers.senders import ChannelSenders
 from backend.adapters.rasa_client import RasaClient
 from backend.adapters.redis.fanout import AbstractFanOut, InProcessFanOut, RedisFanOut
-from backend.adapters.redis.rate_limit import AbstractRateLimiter, InProcessRateLimiter, RedisRateLimiter
-from backend.bootstrap import Container
+from backend.adapters.redis.rate_limit import AbstractRateLimiter
+from backend.bootstrap import Container, build_rate_limiter
+from backend.entrypoints.gateway.webchat_guards import WebChatGuards, build_webchat_guards
 from backend.services.conversation import ConversationProcessor
 from backend.services.delivery import DeliveryService, RetryPolicy
 from backend.services.group_commit import GroupCommit
@@ -42,6 +43,7 @@ class Gateway:
     inbound: InboundService
     delivery: DeliveryService
     processor: ConversationProcessor
+    webchat: WebChatGuards
     engine: Engine | None = None  # the gateway's own pool (PostgreSQL), disposed at close
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     writer: GroupCommit[InboundMessage, Accepted] = field(init=False)
@@ -82,6 +84,7 @@ class Gateway:
             await asyncio.wait(set(self.tasks), timeout=10)
         for task in set(self.tasks):
             task.cancel()
+        await self.webchat.watcher.close()
         await self.fanout.close()
         await self.rasa.close()
         await self.senders.close()
@@ -93,13 +96,10 @@ def build_gateway(container: Container) -> Gateway:
     """Build the gateway for the container's settings (Redis when REDIS_URL is set)."""
     settings = container.settings
     fanout: AbstractFanOut = InProcessFanOut()
-    limiter: AbstractRateLimiter = InProcessRateLimiter(settings.rate_limit_per_minute)
     if settings.redis_url:
         prefix = settings.redis_key_prefix
         fanout = RedisFanOut(redis.asyncio.Redis.from_url(settings.redis_url), f"{prefix}chat:")
-        limiter = RedisRateLimiter(
-            redis.Redis.from_url(settings.redis_url), settings.rate_limit_per_minute, f"{prefix}rate:"
-        )
+    limiter = build_rate_limiter(settings, settings.rate_limit_per_minute, "rate:")
     senders = ChannelSenders.from_settings(settings)
     sessions, engine = gateway_sessions(container)
     policy = RetryPolicy(
@@ -117,7 +117,8 @@ def build_gateway(container: Container) -> Gateway:
         lease=timedelta(seconds=settings.rasa_timeout + 60), retry=retry,
     )  # fmt: skip
     inbound = InboundService(sessions, limiter, container.clock, processor.store.lease_many)
-    return Gateway(container, senders, fanout, limiter, rasa, inbound, delivery, processor, engine)
+    webchat = build_webchat_guards(settings, fanout, container.session_factory)
+    return Gateway(container, senders, fanout, limiter, rasa, inbound, delivery, processor, webchat, engine)
 
 
 def gateway_sessions(container: Container) -> tuple[SessionFactory, Engine | None]:

@@ -1,0 +1,144 @@
+"""Web chat under a flood, against the app served by uvicorn without Redis: open sockets are
+capped per client address and in total (429 before the upgrade), messages are limited per address
+(a polite Vietnamese answer past it), and idle sockets do not read the database."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from sqlalchemy import Engine, event
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import ClientConnection, connect
+
+from backend.entrypoints.app import create_app
+from backend.services.gateway_texts import GATEWAY_TEXTS
+from backend.settings import Settings
+from tests.integration.gateway.fake_rasa import FakeRasaServer
+from tests.polling import wait_until
+
+
+@contextmanager
+def served(database_url: str, media: Path, **limits: Any) -> Iterator[str]:
+    """The app on a free loopback port (no Redis, a fake Rasa); yields its ws:// base."""
+    with FakeRasaServer() as rasa:
+        settings = Settings(database_url=database_url, redis_url=None, media_dir=media,
+                            rasa_url=rasa.base_url, rasa_ack_timeout=0.5, **limits)  # fmt: skip
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        wait_until(lambda: server.started, 30, "the app did not start")
+        port = server.servers[0].sockets[0].getsockname()[1]
+        try:
+            yield f"ws://127.0.0.1:{port}"
+        finally:
+            server.should_exit = True
+            thread.join(10)
+
+
+def chat(base: str, address: str = "127.0.0.1", session: str | None = None) -> ClientConnection:
+    """An open web chat socket from a loopback address."""
+    session = session or uuid.uuid4().hex
+    return connect(f"{base}/chat/ws?session_id={session}", source_address=(address, 0), open_timeout=10)
+
+
+def refusal(base: str, address: str) -> tuple[int, str]:
+    """The status and reason of a socket the app refuses."""
+    with pytest.raises(InvalidStatus) as refused:
+        chat(base, address)
+    response = refused.value.response
+    return response.status_code, json.loads(response.body or b"{}")["detail"]
+
+
+def test_sockets_are_capped_per_address_then_in_total(gateway_database_url: str, tmp_path: Path) -> None:
+    with served(gateway_database_url, tmp_path, webchat_sockets_per_ip=2, webchat_sockets_total=3) as base:
+        with ExitStack() as held:
+            held.enter_context(chat(base, "127.0.0.2"))
+            held.enter_context(chat(base, "127.0.0.2"))
+            per_address = refusal(base, "127.0.0.2")
+            held.enter_context(chat(base, "127.0.0.3"))
+            in_total = refusal(base, "127.0.0.4")
+        with chat(base, "127.0.0.2"):  # closed sockets no longer count
+            pass
+
+    assert per_address == (429, "too many open chat connections from this address (at most 2)")
+    assert in_total == (429, "too many open chat connections (at most 3)")
+
+
+def _say(socket: ClientConnection, session: str, text: str) -> dict[str, Any]:
+    frame = {"type": "text", "session_id": session, "client_message_id": uuid.uuid4().hex, "text": text}
+    socket.send(json.dumps(frame))
+    while True:
+        answer = json.loads(socket.recv(timeout=10))
+        if answer["type"] in ("ack", "error"):
+            return answer
+
+
+def test_messages_are_limited_per_address_across_sessions(gateway_database_url: str, tmp_path: Path) -> None:
+    limits = {"webchat_messages_per_ip_per_minute": 3, "rate_limit_per_minute": 100}
+    with served(gateway_database_url, tmp_path, **limits) as base:
+        answers = []
+        for _ in range(2):  # two sessions the same client made up: the address is what counts
+            session = uuid.uuid4().hex
+            with chat(base, "127.0.0.5", session) as socket:
+                answers += [_say(socket, session, "xin chào")["type"] for _ in range(2)]
+            last = answers[-1]
+        other = uuid.uuid4().hex
+        with chat(base, "127.0.0.6", other) as socket:
+            elsewhere = _say(socket, other, "xin chào")
+
+    assert answers[:3] == ["ack", "ack", "ack"] and last == "error"
+    assert elsewhere["type"] == "ack"
+
+
+def test_the_refused_message_gets_the_polite_answer(gateway_database_url: str, tmp_path: Path) -> None:
+    with served(gateway_database_url, tmp_path, webchat_messages_per_ip_per_minute=1) as base:
+        session = uuid.uuid4().hex
+        with chat(base, "127.0.0.7", session) as socket:
+            _say(socket, session, "một")
+            refused = _say(socket, session, "hai")
+
+    assert refused == {"type": "error", "reason": GATEWAY_TEXTS["rate_limited"]}
+
+
+class QueryCount:
+    """Statements run by every engine of this process (the app runs in a thread of it)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, *_args: Any) -> None:
+        self.count += 1
+
+    def during(self, seconds: float) -> int:
+        """How many statements ran in the next `seconds`."""
+        start = self.count
+        time.sleep(seconds)
+        return self.count - start
+
+
+def test_idle_sockets_do_not_read_the_database_each(gateway_database_url: str, tmp_path: Path) -> None:
+    queries = QueryCount()
+    event.listen(Engine, "before_cursor_execute", queries)
+    try:
+        with served(gateway_database_url, tmp_path, webchat_sockets_per_ip=100) as base, ExitStack() as held:
+            held.enter_context(chat(base))
+            time.sleep(1.5)  # past the first sockets' reads of their thread
+            with_one = queries.during(3.5)
+            for _ in range(30):
+                held.enter_context(chat(base))
+            time.sleep(1.5)
+            with_many = queries.during(3.5)
+    finally:
+        event.remove(Engine, "before_cursor_execute", queries)
+
+    assert with_many <= with_one + 2, (with_one, with_many)
