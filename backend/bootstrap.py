@@ -50,6 +50,7 @@ class Container:
     reference_loader: ReferenceLoader
     clock: Callable[[], datetime]
     figures_cache: AbstractFiguresCache | None = None
+    login_throttle: AbstractRateLimiter | None = None  # failed log-ins per client address
 
 
 def build_figures_cache(settings: Settings) -> AbstractFiguresCache | None:
@@ -128,4 +129,7 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Con
         ReferenceLoader(settings.reference_dir),
         clock,
         build_figures_cache(settings),
+        build_rate_limiter(
+            settings, settings.login_failures_per_ip, "login:ip:", settings.login_ip_window_minutes * 60
+        ),
     )

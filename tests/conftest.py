@@ -98,6 +98,7 @@ def backend_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory
         media_dir=tmp_path_factory.mktemp("media"),
         public_base_url="http://testserver",
         redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        login_failures_per_ip=1000,  # every TestClient is one address; tests/.../test_login_throttle.py
     )
 
 

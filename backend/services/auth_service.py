@@ -1,7 +1,16 @@
-"""Log-in with argon2 password hashes, lock-out after repeated failures, log-out everywhere."""
+"""Log-in with argon2 password hashes, log-out everywhere, and two brakes on guessing.
+
+Failed log-ins are counted per client address (LOGIN_FAILURES_PER_IP per LOGIN_IP_WINDOW_MINUTES):
+past that, the address gets a 429 whatever the user name, before any password is checked. An
+account is also locked after LOGIN_MAX_FAILURES consecutive failures (from any address; kept above
+the per-address allowance so one address alone cannot lock anyone out). Unknown user, wrong
+password, inactive and locked account all get the same answer, after the same work, so neither
+the answer nor its timing tells which user names exist or which accounts are locked.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -11,26 +20,27 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.adapters.db.user_models import User
 from backend.adapters.db.user_repository import SqlUserRepository
+from backend.adapters.redis.rate_limit import AbstractRateLimiter
 from backend.domain.access import LockoutPolicy, Principal, Role, is_locked
 from backend.domain.errors import DomainError
-from backend.domain.sla import LOCAL_TZ
 
+logger = logging.getLogger(__name__)
 HASHER = PasswordHasher()
-# Verified when the user name is unknown, so both answers take the same time.
+# Verified when the user name is unknown or the account locked, so every failure takes the same time.
 _DUMMY_HASH = HASHER.hash("not-a-real-password")
-BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
-LOCKED = (
-    "Tài khoản đã bị tạm khóa do nhập sai mật khẩu nhiều lần. "
-    "Vui lòng thử lại sau {until} hoặc liên hệ quản trị viên."
+BAD_CREDENTIALS = (
+    "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa. "
+    "Vui lòng thử lại sau hoặc liên hệ quản trị viên."
 )
+THROTTLED = "Có quá nhiều lần đăng nhập không thành công từ địa chỉ này. Vui lòng thử lại sau {minutes} phút."
 
 
 class LoginFailed(DomainError):
-    """Wrong user name or password, or an inactive account (→ 401)."""
+    """Wrong user name or password, or an inactive or locked account: one answer for all (→ 401)."""
 
 
-class AccountLocked(DomainError):
-    """Too many consecutive failures; the account is locked for a while (→ 429)."""
+class LoginThrottled(DomainError):
+    """Too many failures from this client address in the window (→ 429)."""
 
 
 def hash_password(password: str) -> str:
@@ -51,30 +61,41 @@ def principal_of(user: User) -> Principal:
     return Principal(user.id, user.username, user.full_name, Role(user.role), user.department_code)
 
 
-def _locked_message(until: datetime) -> str:
-    return LOCKED.format(until=until.astimezone(LOCAL_TZ).strftime("%H:%M ngày %d/%m/%Y"))
-
-
 class AuthService:
     """Check passwords, count failures, and resolve session cookies back to accounts."""
 
     def __init__(
-        self, session_factory: sessionmaker[Session], clock: Callable[[], datetime], policy: LockoutPolicy
+        self,
+        session_factory: sessionmaker[Session],
+        clock: Callable[[], datetime],
+        policy: LockoutPolicy,
+        throttle: AbstractRateLimiter | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.clock = clock
         self.policy = policy
+        self.throttle = throttle  # failures per client address
 
-    def authenticate(self, username: str, password: str) -> tuple[Principal, int]:
-        """The principal and its session epoch; LoginFailed or AccountLocked otherwise."""
+    def authenticate(self, username: str, password: str, address: str = "unknown") -> tuple[Principal, int]:
+        """The principal and its session epoch; LoginThrottled or LoginFailed otherwise."""
+        throttle = self.throttle
+        if throttle is not None and throttle.exhausted(address):
+            logger.warning("log-in from %s refused: too many failures from this address", address)
+            raise LoginThrottled(THROTTLED.format(minutes=throttle.window_seconds // 60))
+        try:
+            return self._check(username, password)
+        except LoginFailed:
+            if throttle is not None:
+                throttle.hit(address)
+            raise
+
+    def _check(self, username: str, password: str) -> tuple[Principal, int]:
         with self.session_factory() as session:
             user = SqlUserRepository(session).by_username(username, for_update=True)
-            if user is None or not user.active:
+            now = self.clock()
+            if user is None or not user.active or is_locked(user.locked_until, now):
                 password_matches(_DUMMY_HASH, password)
                 raise LoginFailed(BAD_CREDENTIALS)
-            now = self.clock()
-            if is_locked(user.locked_until, now):
-                raise AccountLocked(_locked_message(user.locked_until))  # type: ignore[arg-type]
             if not password_matches(user.password_hash, password):
                 self._record_failure(session, user, now)
             self._record_success(session, user, password, now)
@@ -100,7 +121,7 @@ class AuthService:
         user.failed_attempts, user.locked_until = self.policy.after_failure(user.failed_attempts, now)
         session.commit()
         if user.locked_until is not None:
-            raise AccountLocked(_locked_message(user.locked_until))
+            logger.warning("account %s locked until %s: repeated failures", user.username, user.locked_until)
         raise LoginFailed(BAD_CREDENTIALS)
 
     @staticmethod

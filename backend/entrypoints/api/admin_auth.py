@@ -15,6 +15,7 @@ from backend.domain.access import Principal, Role
 from backend.domain.errors import DomainError
 from backend.entrypoints.api.console_deps import auth_service
 from backend.entrypoints.api.security import read_session, secure_cookies, signing_key
+from backend.entrypoints.client_address import client_host
 from backend.entrypoints.same_origin import SameOriginWrites
 
 
@@ -41,7 +42,7 @@ class ConsoleAdminAuth(AuthenticationBackend):
         username, password = str(form.get("username") or ""), str(form.get("password") or "")
         try:
             principal, epoch = await run_in_threadpool(
-                auth_service(self.container).authenticate, username, password
+                auth_service(self.container).authenticate, username, password, client_host(request.scope)
             )
         except DomainError:
             return False

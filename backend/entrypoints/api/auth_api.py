@@ -16,7 +16,8 @@ from backend.entrypoints.api.security import (
     end_session,
     start_session,
 )
-from backend.services.auth_service import AccountLocked, LoginFailed
+from backend.entrypoints.client_address import client_host
+from backend.services.auth_service import LoginFailed, LoginThrottled
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
@@ -48,13 +49,15 @@ class MeOut(BaseModel):
 
 
 @router.post("/login", response_model=MeOut)
-def login(body: LoginIn, response: Response, auth: AuthDep, container: ContainerDep) -> MeOut:
-    """Check the password and start a session (401 bad credentials, 429 locked out)."""
+def login(
+    body: LoginIn, request: Request, response: Response, auth: AuthDep, container: ContainerDep
+) -> MeOut:
+    """Check the password and start a session (401 for any bad log-in, 429 for a throttled address)."""
     try:
-        principal, epoch = auth.authenticate(body.username, body.password)
+        principal, epoch = auth.authenticate(body.username, body.password, client_host(request.scope))
     except LoginFailed as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, str(error)) from None
-    except AccountLocked as error:
+    except LoginThrottled as error:
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, str(error)) from None
     token = start_session(response, container, principal, epoch)
     return MeOut.of(principal, token)

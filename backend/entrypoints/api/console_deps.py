@@ -26,7 +26,7 @@ def auth_service(container: Container) -> AuthService:
     """Log-in with the configured lock-out policy."""
     settings = container.settings
     policy = LockoutPolicy(settings.login_max_failures, timedelta(minutes=settings.login_lockout_minutes))
-    return AuthService(container.session_factory, container.clock, policy)
+    return AuthService(container.session_factory, container.clock, policy, container.login_throttle)
 
 
 def get_queries(container: ContainerDep) -> TicketQueries:

@@ -19,8 +19,9 @@ from backend.entrypoints.api.security import (
     secure_cookies,
     start_session,
 )
+from backend.entrypoints.client_address import client_host
 from backend.entrypoints.console.rendering import render
-from backend.services.auth_service import AccountLocked, LoginFailed
+from backend.services.auth_service import LoginFailed, LoginThrottled
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 LOGIN_CSRF_COOKIE = "ioc_login_csrf"
@@ -89,10 +90,10 @@ def login(
     if not expected or not secrets.compare_digest(csrf_token.encode(), expected.encode()):
         return _login_page(request, container, BAD_FORM, username, status.HTTP_403_FORBIDDEN)
     try:
-        principal, epoch = auth.authenticate(username, password)
+        principal, epoch = auth.authenticate(username, password, client_host(request.scope))
     except LoginFailed as error:
         return _login_page(request, container, str(error), username, status.HTTP_401_UNAUTHORIZED)
-    except AccountLocked as error:
+    except LoginThrottled as error:
         return _login_page(request, container, str(error), username, status.HTTP_429_TOO_MANY_REQUESTS)
     response = RedirectResponse(safe_next(next) or home_of(principal), status.HTTP_303_SEE_OTHER)
     start_session(response, container, principal, epoch)
