@@ -37,7 +37,6 @@ logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 router = APIRouter(prefix="/chat", tags=["web chat"])
 RETRY_SECONDS = 1.0
-TOO_MANY_FROM_ADDRESS = "too many messages from this address; wait a minute"
 
 
 @router.get("", response_class=HTMLResponse, include_in_schema=False)
@@ -63,7 +62,7 @@ async def upload_photo(
     if not is_session_id(session_id):
         raise HTTPException(status.HTTP_400_BAD_REQUEST, SESSION_ID_RULE)
     if not await _within_address_rate(gateway, client_host(request.scope)):
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, TOO_MANY_FROM_ADDRESS)
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, GATEWAY_TEXTS["rate_limited"])
     if await run_in_threadpool(gateway.limiter.verdict, f"upload:{session_id}") != "ok":
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many uploads; wait a minute")
     media = gateway.container.media
@@ -131,7 +130,7 @@ async def _receive(gateway: Gateway, websocket: WebSocket, session_id: str, addr
 
 
 async def _within_address_rate(gateway: Gateway, address: str) -> bool:
-    """Count a message (frame or upload) from the address; False past WEBCHAT_MESSAGES_PER_IP_PER_MINUTE."""
+    """Count a frame or upload from the address; False past WEBCHAT_MESSAGES_PER_IP_PER_MINUTE."""
     verdict = await run_in_threadpool(gateway.webchat.messages.verdict, address)
     if verdict == "limited_first":
         logger.warning("web chat messages from %s refused for the rest of the minute: over the rate", address)

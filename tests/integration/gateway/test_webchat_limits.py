@@ -13,6 +13,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from sqlalchemy import Engine, event
@@ -24,6 +25,8 @@ from backend.services.gateway_texts import GATEWAY_TEXTS
 from backend.settings import Settings
 from tests.integration.gateway.fake_rasa import FakeRasaServer
 from tests.polling import wait_until
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @contextmanager
@@ -100,14 +103,21 @@ def test_messages_are_limited_per_address_across_sessions(gateway_database_url: 
     assert elsewhere["type"] == "ack"
 
 
-def test_the_refused_message_gets_the_polite_answer(gateway_database_url: str, tmp_path: Path) -> None:
+def test_refused_messages_and_uploads_get_the_polite_answer(
+    gateway_database_url: str, tmp_path: Path
+) -> None:
     with served(gateway_database_url, tmp_path, webchat_messages_per_ip_per_minute=1) as base:
         session = uuid.uuid4().hex
         with chat(base, "127.0.0.7", session) as socket:
             _say(socket, session, "một")
             refused = _say(socket, session, "hai")
+        transport = httpx.HTTPTransport(local_address="127.0.0.7")
+        with httpx.Client(transport=transport, base_url=base.replace("ws://", "http://")) as http:
+            upload = http.post("/chat/upload", files={"file": ("a.png", PNG, "image/png")},
+                               data={"session_id": session})  # fmt: skip
 
     assert refused == {"type": "error", "reason": GATEWAY_TEXTS["rate_limited"]}
+    assert (upload.status_code, upload.json()) == (429, {"detail": GATEWAY_TEXTS["rate_limited"]})
 
 
 class QueryCount:
