@@ -4,6 +4,7 @@ capped per client address and in total (429 before the upgrade), messages are li
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -20,21 +21,29 @@ from sqlalchemy import Engine, event
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
+from backend.adapters.db.base import utcnow
 from backend.entrypoints.app import create_app
 from backend.services.gateway_texts import GATEWAY_TEXTS
 from backend.settings import Settings
+from tests.conftest import TEST_SERVICE_TOKEN
+from tests.integration.gateway.conftest import _worker_pass
 from tests.integration.gateway.fake_rasa import FakeRasaServer
 from tests.polling import wait_until
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+def settings_of(database_url: str, media: Path, rasa: FakeRasaServer, **limits: Any) -> Settings:
+    """The app's settings: no Redis, a fake Rasa."""
+    return Settings(database_url=database_url, redis_url=None, media_dir=media, rasa_url=rasa.base_url,
+                    rasa_ack_timeout=0.5, service_token=TEST_SERVICE_TOKEN, **limits)  # fmt: skip
+
+
 @contextmanager
 def served(database_url: str, media: Path, **limits: Any) -> Iterator[str]:
     """The app on a free loopback port (no Redis, a fake Rasa); yields its ws:// base."""
     with FakeRasaServer() as rasa:
-        settings = Settings(database_url=database_url, redis_url=None, media_dir=media,
-                            rasa_url=rasa.base_url, rasa_ack_timeout=0.5, **limits)  # fmt: skip
+        settings = settings_of(database_url, media, rasa, **limits)
         config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, daemon=True)
@@ -118,6 +127,25 @@ def test_refused_messages_and_uploads_get_the_polite_answer(
 
     assert refused == {"type": "error", "reason": GATEWAY_TEXTS["rate_limited"]}
     assert (upload.status_code, upload.json()) == (429, {"detail": GATEWAY_TEXTS["rate_limited"]})
+
+
+def test_a_turn_written_by_another_process_reaches_the_idle_socket(
+    gateway_database_url: str, tmp_path: Path
+) -> None:
+    session = uuid.uuid4().hex
+    report = {"category": "environment", "description": "Rác thải đổ trộm ven đường", "area": "Cẩm Châu",
+              "contact": {"channel": "webchat", "channel_user_id": session}}  # fmt: skip
+    with served(gateway_database_url, tmp_path) as base, chat(base, session=session) as socket:
+        http = base.replace("ws://", "http://")
+        headers = {"Authorization": f"Bearer {TEST_SERVICE_TOKEN}"}
+        code = httpx.post(f"{http}/api/v1/tickets", json=report, headers=headers).json()["code"]
+        with FakeRasaServer() as rasa:
+            # the worker process's pass: without Redis, its wake-ups never reach the app
+            asyncio.run(_worker_pass(settings_of(gateway_database_url, tmp_path, rasa), utcnow, sweep=False))
+        frame = json.loads(socket.recv(timeout=10))
+
+    assert (frame["type"], frame["direction"]) == ("message", "out")
+    assert f"Mã phản ánh của anh/chị là {code}" in frame["text"]
 
 
 class QueryCount:
