@@ -99,3 +99,19 @@ async def test_unknown_wrong_and_locked_get_one_answer(
 
     assert locked.status_code == wrong.status_code == unknown.status_code == 401
     assert locked.json() == wrong.json() == unknown.json()
+
+
+async def test_the_console_form_is_throttled_by_the_same_count(
+    default_app: FastAPI, from_address: Any
+) -> None:
+    attacker = _address()
+    for n in range(DEFAULTS["login_failures_per_ip"]):
+        await from_address(attacker, f"khong.co.{n}", "sai")
+    transport = httpx.ASGITransport(app=default_app, client=(attacker, 40001))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
+        csrf = (await browser.get("/console/login")).cookies["ioc_login_csrf"]
+        form = {"username": "can.bo.hoian", "password": PASSWORD, "csrf_token": csrf}
+        page = await browser.post("/console/login", data=form)
+
+    assert page.status_code == 429
+    assert "Có quá nhiều lần đăng nhập không thành công từ địa chỉ này" in page.text
