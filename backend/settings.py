@@ -91,6 +91,7 @@ class Settings(BaseSettings):
     webchat_sockets_per_ip: int = Field(default=20, ge=1)  # open /chat/ws sockets per address, per process
     webchat_sockets_total: int = Field(default=2000, ge=1)  # open /chat/ws sockets per process
     webchat_messages_per_ip_per_minute: int = Field(default=60, ge=1)  # frames and uploads per address
+    webchat_max_frame_bytes: int = Field(default=64 * 1024, ge=1024)  # one /chat/ws frame; 1009 past it
     login_failures_per_ip: int = Field(default=10, ge=1)  # failed log-ins per address per window
     login_ip_window_minutes: int = Field(default=15, ge=1)
 

@@ -88,6 +88,7 @@ def main() -> None:
         port=settings.backend_port,
         log_level=settings.log_level.lower(),
         log_config=None,  # keep configure_logging's masking handlers
+        ws_max_size=settings.webchat_max_frame_bytes,  # uvicorn's default lets a frame hold 16 MiB
         timeout_graceful_shutdown=5,  # open console event streams must not hold a shutdown
     )
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -18,7 +22,7 @@ import httpx
 import pytest
 import uvicorn
 from sqlalchemy import Engine, event
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from backend.adapters.db.base import utcnow
@@ -86,11 +90,11 @@ def test_sockets_are_capped_per_address_then_in_total(gateway_database_url: str,
     assert in_total == (429, "too many open chat connections (at most 3)")
 
 
-def _say(socket: ClientConnection, session: str, text: str) -> dict[str, Any]:
+def _say(ws: ClientConnection, session: str, text: str) -> dict[str, Any]:
     frame = {"type": "text", "session_id": session, "client_message_id": uuid.uuid4().hex, "text": text}
-    socket.send(json.dumps(frame))
+    ws.send(json.dumps(frame))
     while True:
-        answer = json.loads(socket.recv(timeout=10))
+        answer = json.loads(ws.recv(timeout=10))
         if answer["type"] in ("ack", "error"):
             return answer
 
@@ -101,12 +105,12 @@ def test_messages_are_limited_per_address_across_sessions(gateway_database_url: 
         answers = []
         for _ in range(2):  # two sessions the same client made up: the address is what counts
             session = uuid.uuid4().hex
-            with chat(base, "127.0.0.5", session) as socket:
-                answers += [_say(socket, session, "xin chào")["type"] for _ in range(2)]
+            with chat(base, "127.0.0.5", session) as ws:
+                answers += [_say(ws, session, "xin chào")["type"] for _ in range(2)]
             last = answers[-1]
         other = uuid.uuid4().hex
-        with chat(base, "127.0.0.6", other) as socket:
-            elsewhere = _say(socket, other, "xin chào")
+        with chat(base, "127.0.0.6", other) as ws:
+            elsewhere = _say(ws, other, "xin chào")
 
     assert answers[:3] == ["ack", "ack", "ack"] and last == "error"
     assert elsewhere["type"] == "ack"
@@ -117,9 +121,9 @@ def test_refused_messages_and_uploads_get_the_polite_answer(
 ) -> None:
     with served(gateway_database_url, tmp_path, webchat_messages_per_ip_per_minute=1) as base:
         session = uuid.uuid4().hex
-        with chat(base, "127.0.0.7", session) as socket:
-            _say(socket, session, "một")
-            refused = _say(socket, session, "hai")
+        with chat(base, "127.0.0.7", session) as ws:
+            _say(ws, session, "một")
+            refused = _say(ws, session, "hai")
         transport = httpx.HTTPTransport(local_address="127.0.0.7")
         with httpx.Client(transport=transport, base_url=base.replace("ws://", "http://")) as http:
             upload = http.post("/chat/upload", files={"file": ("a.png", PNG, "image/png")},
@@ -135,14 +139,14 @@ def test_a_turn_written_by_another_process_reaches_the_idle_socket(
     session = uuid.uuid4().hex
     report = {"category": "environment", "description": "Rác thải đổ trộm ven đường", "area": "Cẩm Châu",
               "contact": {"channel": "webchat", "channel_user_id": session}}  # fmt: skip
-    with served(gateway_database_url, tmp_path) as base, chat(base, session=session) as socket:
+    with served(gateway_database_url, tmp_path) as base, chat(base, session=session) as ws:
         http = base.replace("ws://", "http://")
         headers = {"Authorization": f"Bearer {TEST_SERVICE_TOKEN}"}
         code = httpx.post(f"{http}/api/v1/tickets", json=report, headers=headers).json()["code"]
         with FakeRasaServer() as rasa:
             # the worker process's pass: without Redis, its wake-ups never reach the app
             asyncio.run(_worker_pass(settings_of(gateway_database_url, tmp_path, rasa), utcnow, sweep=False))
-        frame = json.loads(socket.recv(timeout=10))
+        frame = json.loads(ws.recv(timeout=10))
 
     assert (frame["type"], frame["direction"]) == ("message", "out")
     assert f"Mã phản ánh của anh/chị là {code}" in frame["text"]
@@ -180,3 +184,38 @@ def test_idle_sockets_do_not_read_the_database_each(gateway_database_url: str, t
         event.remove(Engine, "before_cursor_execute", queries)
 
     assert with_many <= with_one + 2, (with_one, with_many)
+
+
+@contextmanager
+def backend_process(database_url: str, media: Path) -> Iterator[str]:
+    """`python -m backend` (no Redis) on a free loopback port; yields its ws:// base."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": "", "MEDIA_DIR": str(media),
+           "BACKEND_PORT": str(port), "BACKEND_HOST": "127.0.0.1", "LOG_LEVEL": "WARNING"}  # fmt: skip
+    process = subprocess.Popen([sys.executable, "-m", "backend"], env=env)
+    try:
+        wait_until(lambda: _answers(f"http://127.0.0.1:{port}/healthz"), 60, "the backend did not start")
+        yield f"ws://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(20)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def test_an_oversized_frame_closes_the_socket(gateway_database_url: str, tmp_path: Path) -> None:
+    session = uuid.uuid4().hex
+    frame = {"type": "text", "session_id": session, "client_message_id": "big", "text": "x" * 200_000}
+    with backend_process(gateway_database_url, tmp_path) as base, chat(base, session=session) as opened:
+        opened.send(json.dumps(frame))
+        with pytest.raises(ConnectionClosed) as closed:
+            opened.recv(timeout=10)
+
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009  # message too big
