@@ -50,7 +50,7 @@ class Sockets:
 
     async def _one(self, address: str) -> bool:
         try:
-            socket = await connect(self.url + uuid.uuid4().hex, local_addr=(address, 0), proxy=None,
+            socket = await connect(self.url + "w" + uuid.uuid4().hex, local_addr=(address, 0), proxy=None,
                                    open_timeout=10, ping_interval=None)  # fmt: skip
         except Exception:
             return False

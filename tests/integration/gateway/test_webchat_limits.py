@@ -61,9 +61,14 @@ def served(database_url: str, media: Path, **limits: Any) -> Iterator[str]:
             thread.join(10)
 
 
+def session_id() -> str:
+    """A fresh session id of the form the page makes ('w' and 128 random bits in hex)."""
+    return "w" + uuid.uuid4().hex
+
+
 def chat(base: str, address: str = "127.0.0.1", session: str | None = None) -> ClientConnection:
     """An open web chat socket from a loopback address."""
-    session = session or uuid.uuid4().hex
+    session = session or session_id()
     return connect(f"{base}/chat/ws?session_id={session}", source_address=(address, 0), open_timeout=10)
 
 
@@ -104,11 +109,11 @@ def test_messages_are_limited_per_address_across_sessions(gateway_database_url: 
     with served(gateway_database_url, tmp_path, **limits) as base:
         answers = []
         for _ in range(2):  # two sessions the same client made up: the address is what counts
-            session = uuid.uuid4().hex
+            session = session_id()
             with chat(base, "127.0.0.5", session) as ws:
                 answers += [_say(ws, session, "xin chào")["type"] for _ in range(2)]
             last = answers[-1]
-        other = uuid.uuid4().hex
+        other = session_id()
         with chat(base, "127.0.0.6", other) as ws:
             elsewhere = _say(ws, other, "xin chào")
 
@@ -120,7 +125,7 @@ def test_refused_messages_and_uploads_get_the_polite_answer(
     gateway_database_url: str, tmp_path: Path
 ) -> None:
     with served(gateway_database_url, tmp_path, webchat_messages_per_ip_per_minute=1) as base:
-        session = uuid.uuid4().hex
+        session = session_id()
         with chat(base, "127.0.0.7", session) as ws:
             _say(ws, session, "một")
             refused = _say(ws, session, "hai")
@@ -136,7 +141,7 @@ def test_refused_messages_and_uploads_get_the_polite_answer(
 def test_a_turn_written_by_another_process_reaches_the_idle_socket(
     gateway_database_url: str, tmp_path: Path
 ) -> None:
-    session = uuid.uuid4().hex
+    session = session_id()
     report = {"category": "environment", "description": "Rác thải đổ trộm ven đường", "area": "Cẩm Châu",
               "contact": {"channel": "webchat", "channel_user_id": session}}  # fmt: skip
     with served(gateway_database_url, tmp_path) as base, chat(base, session=session) as ws:
@@ -211,7 +216,7 @@ def _answers(url: str) -> bool:
 
 
 def test_an_oversized_frame_closes_the_socket(gateway_database_url: str, tmp_path: Path) -> None:
-    session = uuid.uuid4().hex
+    session = session_id()
     frame = {"type": "text", "session_id": session, "client_message_id": "big", "text": "x" * 200_000}
     with backend_process(gateway_database_url, tmp_path) as base, chat(base, session=session) as opened:
         opened.send(json.dumps(frame))
