@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import multiprocessing
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from multiprocessing.connection import Connection
 from typing import Any
 
 import httpx
@@ -31,40 +32,51 @@ INBOX = "/api/v1/console/tickets"
 
 
 class Sockets:
-    """Idle web chat sockets held open by an event loop in a background thread."""
+    """Idle web chat sockets held open by a child process, so their client side does not share
+    the measuring client's interpreter."""
 
     def __init__(self, base: str) -> None:
-        self.url = base.replace("http://", "ws://") + "/chat/ws?session_id="
-        self.loop = asyncio.new_event_loop()
-        self.open: list[ClientConnection] = []
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
+        url = base.replace("http://", "ws://") + "/chat/ws?session_id="
+        self.pipe, child = multiprocessing.Pipe()
+        self.process = multiprocessing.get_context("fork").Process(
+            target=_hold, args=(url, child), daemon=True
+        )
+        self.process.start()
 
     def add(self, count: int, address: str) -> int:
         """Open `count` sockets from `address`; how many the backend admitted."""
-        return asyncio.run_coroutine_threadsafe(self._add(count, address), self.loop).result(60)
-
-    async def _add(self, count: int, address: str) -> int:
-        results = await asyncio.gather(*(self._one(address) for _ in range(count)))
-        return sum(results)
-
-    async def _one(self, address: str) -> bool:
-        try:
-            socket = await connect(self.url + "w" + uuid.uuid4().hex, local_addr=(address, 0), proxy=None,
-                                   open_timeout=10, ping_interval=None)  # fmt: skip
-        except Exception:
-            return False
-        self.open.append(socket)
-        return True
+        self.pipe.send((count, address))
+        if not self.pipe.poll(60):
+            raise RuntimeError("the socket holder did not answer")
+        return int(self.pipe.recv())
 
     def close(self) -> None:
-        """Close every socket and stop the loop."""
-        asyncio.run_coroutine_threadsafe(self._close(), self.loop).result(60)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
+        """Close every socket and end the child."""
+        self.pipe.send(None)
+        self.process.join(30)
 
-    async def _close(self) -> None:
-        await asyncio.gather(*(s.close() for s in self.open), return_exceptions=True)
+
+def _hold(url: str, pipe: Connection) -> None:
+    asyncio.run(_serve(url, pipe))
+
+
+async def _serve(url: str, pipe: Connection) -> None:
+    opened: list[ClientConnection] = []
+    while (command := await asyncio.to_thread(pipe.recv)) is not None:
+        count, address = command
+        results = await asyncio.gather(*(_one(url, address) for _ in range(count)))
+        admitted = [socket for socket in results if socket is not None]
+        opened += admitted
+        pipe.send(len(admitted))
+    await asyncio.gather(*(socket.close() for socket in opened), return_exceptions=True)
+
+
+async def _one(url: str, address: str) -> ClientConnection | None:
+    try:
+        return await connect(url + "w" + uuid.uuid4().hex, local_addr=(address, 0), proxy=None,
+                             open_timeout=10, ping_interval=None)  # fmt: skip
+    except Exception:
+        return None
 
 
 @contextmanager
