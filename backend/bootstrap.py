@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backend.adapters.db.base import utcnow
 from backend.adapters.db.engine import make_engine, make_session_factory
 from backend.adapters.db.unit_of_work import SqlAlchemyUnitOfWork
-from backend.adapters.media_store import LocalMediaStore
+from backend.adapters.media_store import AbstractMediaStore, LocalMediaStore
 from backend.adapters.redis.figures_cache import RedisFiguresCache
 from backend.adapters.redis.prewarm_lease import RedisLease
 from backend.adapters.redis.rate_limit import (
@@ -22,6 +22,7 @@ from backend.adapters.redis.rate_limit import (
     InProcessRateLimiter,
     RedisRateLimiter,
 )
+from backend.adapters.s3_media_store import S3MediaStore, s3_client
 from backend.domain.duplicates import DuplicatePolicy
 from backend.domain.notifications import NotificationTemplates
 from backend.services.figures_cache import AbstractFiguresCache, CachedStatistics, InProcessFiguresCache
@@ -43,7 +44,7 @@ class Container:
     engine: Engine
     session_factory: sessionmaker[Session]
     uow_factory: Callable[[], AbstractUnitOfWork]
-    media: LocalMediaStore
+    media: AbstractMediaStore
     notifier: OutboxNotifier
     tickets: TicketService
     workflow: TicketWorkflow
@@ -60,6 +61,15 @@ def build_figures_cache(settings: Settings) -> AbstractFiguresCache | None:
     if not settings.redis_url:
         return InProcessFiguresCache()
     return RedisFiguresCache(_redis(settings.redis_url), f"{settings.redis_key_prefix}dashboard:")
+
+
+def build_media_store(settings: Settings) -> AbstractMediaStore:
+    """Photos on the local disk (MEDIA_STORE=local) or in an S3-compatible bucket (s3)."""
+    if settings.media_store == "s3":
+        key_id, secret = settings.s3_access_key_id, settings.s3_secret_access_key
+        client = s3_client(settings.s3_endpoint_url, settings.s3_region, key_id, secret)
+        return S3MediaStore(client, settings.s3_bucket, settings.public_base_url, settings.photo_max_bytes)
+    return LocalMediaStore(settings.media_dir, settings.public_base_url, settings.photo_max_bytes)
 
 
 def _redis(url: str) -> redis.Redis:
@@ -108,7 +118,7 @@ def bootstrap(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Con
     def uow_factory() -> AbstractUnitOfWork:
         return SqlAlchemyUnitOfWork(session_factory)
 
-    media = LocalMediaStore(settings.media_dir, settings.public_base_url, settings.photo_max_bytes)
+    media = build_media_store(settings)
     templates = NotificationTemplates(load_notification_templates(settings.reference_dir))
     notifier = OutboxNotifier(templates)
     rules = DuplicateRules(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -94,6 +95,20 @@ class Settings(BaseSettings):
     webchat_max_frame_bytes: int = Field(default=64 * 1024, ge=1024)  # one /chat/ws frame; 1009 past it
     login_failures_per_ip: int = Field(default=10, ge=1)  # failed log-ins per address per window
     login_ip_window_minutes: int = Field(default=15, ge=1)
+    # Photos on shared storage and operability (issue 14). MEDIA_STORE=s3 keeps photos in a private
+    # bucket (MEDIA_DIR then only stages channel downloads); metrics listen on METRICS_HOST:METRICS_PORT
+    # (0 = off), on loopback unless told otherwise.
+    media_store: Literal["local", "s3"] = "local"
+    s3_endpoint_url: str = ""  # empty = AWS; e.g. http://minio:9000
+    s3_bucket: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = Field(default="", repr=False)
+    s3_secret_access_key: str = Field(default="", repr=False)
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    worker_metrics_port: int = Field(default=0, ge=0, le=65535)
+    log_format: Literal["text", "json"] = "text"
+    action_endpoint_url: str = ""  # the action server's webhook; /readyz checks its /health when set
 
     @model_validator(mode="after")
     def _prewarm_before_expiry(self) -> Settings:

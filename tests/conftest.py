@@ -25,6 +25,7 @@ from backend.adapters.db.migrate import upgrade
 from backend.bootstrap import Container, bootstrap
 from backend.entrypoints.app import create_app
 from backend.services.reference_service import ReferenceLoader
+from backend.services.user_service import UserService
 from backend.settings import Settings
 
 # Each test run gets its own Redis namespace (rate-limit counters, pub/sub channels), so runs that
@@ -35,6 +36,15 @@ os.environ.setdefault("DASHBOARD_PREWARM_SECONDS", "0")
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 TEST_SERVICE_TOKEN = "test-service-token"
+
+
+def sign_in_official(client: TestClient, password: str = "mat-khau-can-bo-2026") -> TestClient:
+    """Create a dispatcher on the client's app and sign the client in as them."""
+    username = f"official.{uuid.uuid4().hex[:8]}"
+    users = UserService(client.app.state.container.session_factory)  # type: ignore[attr-defined]
+    users.create(username, password, "Cán Bộ Điều Phối", "dispatcher")
+    assert client.post("/api/v1/auth/login", json={"username": username, "password": password}).is_success
+    return client
 
 
 def unavailable(reason: str) -> None:

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 
 import uvicorn
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 
 from backend.bootstrap import Container, bootstrap, build_prewarmer, prewarms_in_worker
 from backend.entrypoints.admin import mount_admin
@@ -19,6 +18,7 @@ from backend.entrypoints.api import (
     console_api,
     deliveries_api,
     export_api,
+    media_api,
     open311,
     service_api,
     stats_api,
@@ -67,8 +67,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     mount_admin(app, container.engine, ConsoleAdminAuth(container))
     install_console(app, container)
     install_docs(app)
-    container.settings.media_dir.mkdir(parents=True, exist_ok=True)
-    app.mount("/media", StaticFiles(directory=container.settings.media_dir), name="media")
+    app.include_router(media_api.router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

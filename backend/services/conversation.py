@@ -23,7 +23,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from backend.adapters.db.engine import SessionFactory, retry_if_dropped
 from backend.adapters.db.gateway_models import InboundRecord
-from backend.adapters.media_store import LocalMediaStore
+from backend.adapters.media_store import AbstractMediaStore
 from backend.adapters.notifiers.senders import ChannelSenders
 from backend.adapters.rasa_client import BotReply, RasaClient, RasaUnavailable
 from backend.services.conversation_store import ANSWERED, ConversationStore, Lease, Pending
@@ -48,7 +48,7 @@ class ConversationProcessor:
         rasa: RasaClient,
         delivery: DeliveryService,
         senders: ChannelSenders,
-        media: LocalMediaStore,
+        media: AbstractMediaStore,
         clock: Callable[[], datetime],
         ack_timeout: float = 5.0,
         lease: timedelta = timedelta(minutes=3),

@@ -1,26 +1,32 @@
-"""Media and platform chores of an inbound message before it goes to Rasa: photos fetched into
-MEDIA_DIR (served under PUBLIC_BASE_URL/media/), and Telegram callback queries answered."""
+"""Media and platform chores of an inbound message before it goes to Rasa: photos fetched through
+MEDIA_DIR into the media store (served to officials under PUBLIC_BASE_URL/media/), and Telegram
+callback queries answered."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from telegram.error import TelegramError
 
 from backend.adapters.db.gateway_models import InboundRecord
-from backend.adapters.media_store import LocalMediaStore
+from backend.adapters.media_store import AbstractMediaStore, MediaUnavailable
 from backend.adapters.notifiers.senders import ChannelSenders
 from backend.domain.errors import DomainError
-from channels import Channel, InboundMessage, MessageKind
+from channels import Channel, InboundMessage, MessageKind, RetryLater
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+STORE_RETRY_SECONDS = 5.0
 
 
 class InboundMedia:
     """Downloads photos through the channel adapters and checks web chat uploads."""
 
-    def __init__(self, senders: ChannelSenders, media: LocalMediaStore) -> None:
+    def __init__(self, senders: ChannelSenders, media: AbstractMediaStore) -> None:
         self.senders = senders
         self.media = media
 
@@ -31,14 +37,23 @@ class InboundMedia:
         if not refs and not urls:
             return []
         if record.channel == Channel.WEBCHAT.value:
-            return [url for url in urls if self._is_our_media(url)]
+            return [url for url in urls if await self._in_store(self._is_our_media, url)]
         message = InboundMessage(Channel(record.channel), record.channel_user_id, record.message_id,
                                  MessageKind.PHOTO, photo_refs=refs, photo_urls=urls)  # fmt: skip
         adapter = self.senders.telegram if record.channel == Channel.TELEGRAM.value else self.senders.zalo
         if adapter is None:
             return []
         stored = await adapter.download_photos(message)
-        return [self.media.url_of(Path(path).name) for path in stored.photo_paths]
+        names = [await self._in_store(self.media.adopt, Path(path)) for path in stored.photo_paths]
+        return [self.media.url_of(name) for name in names]
+
+    @staticmethod
+    async def _in_store(step: Callable[[Any], T], argument: Any) -> T:
+        """A media store call off the event loop; an unreachable store means try again later."""
+        try:
+            return await asyncio.to_thread(step, argument)
+        except MediaUnavailable as exc:
+            raise RetryLater(str(exc), STORE_RETRY_SECONDS) from exc
 
     def _is_our_media(self, url: str) -> bool:
         try:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backend.adapters.db.models import AuditEntry, Category, Ticket, Town
 from backend.adapters.db.ticket_repository import SqlTicketRepository
-from backend.adapters.media_store import LocalMediaStore
+from backend.adapters.media_store import AbstractMediaStore
 from backend.domain.errors import InvalidInput, NotFound
 from backend.domain.notifications import format_due
 from backend.services.commands import Contact, CreateTicket
@@ -74,7 +74,7 @@ class Open311Service:
         self,
         session_factory: sessionmaker[Session],
         tickets: TicketService,
-        media: LocalMediaStore,
+        media: AbstractMediaStore,
         clock: Callable[[], datetime],
     ) -> None:
         self.session_factory = session_factory

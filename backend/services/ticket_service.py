@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import IntegrityError
 
 from backend.adapters.db.models import Category, Ticket, TicketPhoto
-from backend.adapters.media_store import LocalMediaStore, StoredFile
+from backend.adapters.media_store import AbstractMediaStore, StoredFile
 from backend.domain import duplicates
 from backend.domain.codes import format_code, parse_code
 from backend.domain.errors import Conflict, InvalidInput, NotFound
@@ -70,7 +70,7 @@ class TicketService:
         self,
         uow_factory: Callable[[], AbstractUnitOfWork],
         notifier: OutboxNotifier,
-        media: LocalMediaStore,
+        media: AbstractMediaStore,
         duplicate_rules: DuplicateRules,
         clock: Callable[[], datetime],
         photo_max_count: int = 5,

@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from backend.adapters.media_store import MediaUnavailable
 from backend.domain.access import Forbidden
 from backend.domain.errors import Conflict, DomainError, InvalidInput, NotFound, TooLarge
 
@@ -49,7 +50,13 @@ async def validation_error_handler(_request: Request, error: Exception) -> JSONR
     )
 
 
+async def media_unavailable_handler(_request: Request, error: Exception) -> JSONResponse:
+    """The photo store could not be reached: 503, try again."""
+    return JSONResponse({"detail": f"photo storage unavailable: {error}"}, status_code=503)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers on the app."""
+    app.add_exception_handler(MediaUnavailable, media_unavailable_handler)
     app.add_exception_handler(DomainError, domain_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
