@@ -6,7 +6,7 @@ from backend_testkit import create, report
 from fastapi.testclient import TestClient
 
 from backend.bootstrap import Container
-from tests.conftest import sign_in_official
+from tests.conftest import TEST_SERVICE_TOKEN, sign_in_official
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -37,6 +37,8 @@ def test_upload_then_reuse_the_url_on_a_new_ticket(
     path = url.removeprefix("http://testserver")
     assert api_client.get(path).status_code == 401  # citizens' photos are not public
     assert sign_in_official(TestClient(api_client.app)).get(path).content == JPEG
+    assert api_client.get(path, headers={"X-Api-Key": TEST_SERVICE_TOKEN}).content == JPEG  # Open311 key
+    assert api_client.get(path, headers={"X-Api-Key": "not-a-key"}).status_code == 403
     created = api_client.post("/api/v1/tickets", json=report(photo_urls=[url]), headers=service_headers)
     assert created.status_code == 201
     assert photo_count(backend_container, created.json()["code"]) == 1

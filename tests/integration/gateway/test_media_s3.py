@@ -86,10 +86,10 @@ def test_a_telegram_photo_lands_in_the_bucket_and_host_b_shows_it(
 ) -> None:
     host_a.telegram.add_file("photo-s3-1", JPEG, "photos/file_s3_1.jpg")
 
-    telegram_post(host_a, tg.photo_update(72001, "photo-s3-1"))
-    wait_for(lambda: texts_to(host_a, 72001))
+    telegram_post(host_a, tg.photo_update(86001, "photo-s3-1"))
+    wait_for(lambda: texts_to(host_a, 86001))
 
-    [url] = host_a.rasa.calls_from("telegram:72001")[0].metadata["photo_urls"]
+    [url] = host_a.rasa.calls_from("telegram:86001")[0].metadata["photo_urls"]
     assert _object(s3_endpoint, url) == JPEG
     assert list((tmp_path / "host-a").glob("*.jpg")) == []  # the download was only staged there
     shown = official_on_b.get(url.removeprefix("http://testserver"))
