@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -24,6 +25,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from backend.adapters.db.engine import SessionFactory, retry_if_dropped
 from backend.adapters.db.gateway_models import InboundRecord
 from backend.adapters.media_store import AbstractMediaStore
+from backend.adapters.metrics import MESSAGES_FORWARDED, RASA_ROUND_TRIP
 from backend.adapters.notifiers.senders import ChannelSenders
 from backend.adapters.rasa_client import BotReply, RasaClient, RasaUnavailable
 from backend.services.conversation_store import ANSWERED, ConversationStore, Lease, Pending
@@ -168,7 +170,7 @@ class ConversationProcessor:
         try:
             sender = f"{record.channel}:{record.channel_user_id}"
             asking = asyncio.ensure_future(
-                self.rasa.send(sender, _resolve_choice(pending), _metadata(record, media_urls))
+                _timed(self.rasa.send(sender, _resolve_choice(pending), _metadata(record, media_urls)))
             )
             spinner = self.photos.answer_callback(record) if record.attempts == 0 else _nothing()
             replies, _ = await asyncio.gather(self._answer(record, asking), spinner)
@@ -276,6 +278,19 @@ async def _nothing() -> None:
 def _again_if_dropped(step: Callable[..., T]) -> Callable[..., T]:
     """A step of the reply path that is safe to repeat, run again if its connection was dropped."""
     return lambda *args: retry_if_dropped(lambda: step(*args))
+
+
+async def _timed(asking: Awaitable[list[BotReply]]) -> list[BotReply]:
+    """Rasa's answer, counted (ioc_rasa_forwarded) and timed (ioc_rasa_round_trip_seconds)."""
+    started = time.perf_counter()
+    try:
+        replies = await asking
+    except RasaUnavailable:
+        MESSAGES_FORWARDED.labels("unavailable").inc()
+        raise
+    MESSAGES_FORWARDED.labels("answered").inc()
+    RASA_ROUND_TRIP.observe(time.perf_counter() - started)
+    return replies
 
 
 async def in_thread(function: Callable[..., T], *args: Any) -> T:

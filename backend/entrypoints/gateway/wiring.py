@@ -16,6 +16,7 @@ import redis.asyncio
 from sqlalchemy import Engine
 
 from backend.adapters.db.engine import SessionFactory, make_engine
+from backend.adapters.metrics import MESSAGES_RECEIVED
 from backend.adapters.notifiers.senders import ChannelSenders
 from backend.adapters.rasa_client import RasaClient
 from backend.adapters.redis.fanout import AbstractFanOut, InProcessFanOut, RedisFanOut
@@ -54,6 +55,7 @@ class Gateway:
     async def receive(self, message: InboundMessage) -> Accepted:
         """Store the message (committed, shared with concurrent ones); its forwarding starts
         right after the COMMIT."""
+        MESSAGES_RECEIVED.labels(message.channel.value).inc()
         return await self.writer.submit(message)
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any]) -> None:

@@ -12,6 +12,7 @@ from datetime import timedelta
 from backend.bootstrap import bootstrap, build_prewarmer, prewarms_in_worker
 from backend.entrypoints.console.live import build_feed, publish_on_commit
 from backend.entrypoints.gateway.wiring import Gateway, build_gateway
+from backend.entrypoints.ops import metrics_serving
 from backend.logging_setup import configure_logging
 from backend.settings import Settings, get_settings
 
@@ -53,7 +54,8 @@ async def run(settings: Settings, stop: asyncio.Event | None = None) -> None:
     await gateway.start()
     try:
         loops = [delivery_loop(gateway, stop), forwarder_loop(gateway, stop)]
-        await asyncio.gather(*loops, *([prewarmer.run(stop)] if prewarmer else []))
+        async with metrics_serving(container, settings.worker_metrics_port):
+            await asyncio.gather(*loops, *([prewarmer.run(stop)] if prewarmer else []))
     finally:
         await gateway.close()
         await feed.close()
@@ -75,5 +77,6 @@ async def _main() -> None:
 
 def main() -> None:
     """Entry point of `python -m backend.entrypoints.workers`."""
-    configure_logging(get_settings().log_level)
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
     asyncio.run(_main())

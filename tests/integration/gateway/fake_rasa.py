@@ -41,7 +41,9 @@ class FakeRasaServer(FakeHttpServer):
         self.delay = 0.0
 
     def handle(self, request: FakeRequest) -> FakeResponse:
-        """Answer the gateway channel like Rasa does."""
+        """Answer the gateway channel like Rasa does (and its root, open to anyone)."""
+        if request.path == "/" and request.method == "GET":
+            return FakeResponse(200, b"Hello from Rasa: 3.6.21", "text/plain")
         if request.path != GATEWAY_PATH or request.method != "POST":
             return FakeResponse(404, b"Not Found", "text/plain")
         if request.header("authorization") != f"Bearer {self.token}":
