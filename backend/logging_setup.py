@@ -7,8 +7,10 @@ Adapters already log ids through `mask_id`; this filter is the safety net for an
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from datetime import UTC, datetime
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -47,9 +49,30 @@ class MaskingFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str | int = "INFO") -> None:
-    """Log to stderr with masking on every handler of the root and uvicorn loggers."""
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, and exc_info when there is one
+    (the message is masked by MaskingFilter before; the traceback is masked here)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as a JSON line."""
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            line["exc_info"] = mask_text(self.formatException(record.exc_info))
+        return json.dumps(line, ensure_ascii=False)
+
+
+def configure_logging(level: str | int = "INFO", log_format: str = "text") -> None:
+    """Log to stderr with masking on every handler of the root and uvicorn loggers; LOG_FORMAT=json
+    writes one JSON object per line."""
     logging.basicConfig(level=level.upper() if isinstance(level, str) else level, format=LOG_FORMAT)
+    if log_format == "json":
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonFormatter())
     for name in ("", "uvicorn", "uvicorn.error", "uvicorn.access", "httpx", "telegram"):
         logger = logging.getLogger(name)
         if not any(isinstance(f, MaskingFilter) for f in logger.filters):
