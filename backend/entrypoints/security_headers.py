@@ -26,8 +26,8 @@ def content_security_policy(frame_ancestors: str, media_origin: str) -> str:
         "script-src": "'self'",
         "style-src": "'self'",
         "style-src-attr": "'unsafe-inline'",
-        "img-src": f"'self' data: {media_origin}".strip(),
-        "connect-src": "'self'",
+        "img-src": f"'self' data: blob: {media_origin}".strip(),
+        "connect-src": f"'self' {media_origin}".strip(),  # the web chat fetches its own photos
         "object-src": "'none'",
         "base-uri": "'none'",
         "form-action": "'self'",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -83,6 +84,8 @@ def test_report_live_status_and_rating_in_web_chat(e2e: E2E, browser: Browser) -
     shown = len(citizen.received())
     page.reload()
     expect(page.locator("li.msg--out")).to_have_count(shown)
+    own_photo = page.locator("li.msg--in img").first  # not public: fetched with the chat's session
+    expect(own_photo).to_have_attribute("src", re.compile(r"^blob:"))
     context.close()
 
 

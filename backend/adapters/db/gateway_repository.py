@@ -41,6 +41,20 @@ class SqlConversationRepository:
             found.display_name = display_name
         return found
 
+    def sent_photo(self, channel: str, user_id: str, url_suffix: str) -> bool:
+        """Whether this citizen sent a photo whose URL ends with ``url_suffix`` (their own thread)."""
+        query = (
+            select(ConversationMessage.id)
+            .join(Conversation, Conversation.id == ConversationMessage.conversation_id)
+            .where(Conversation.channel == channel, Conversation.channel_user_id == user_id)
+            .where(
+                ConversationMessage.direction == "in",
+                ConversationMessage.image_url.endswith(url_suffix, autoescape=True),
+            )
+            .limit(1)
+        )
+        return self.session.scalar(query) is not None
+
     def find(self, channel: str, user_id: str) -> Conversation | None:
         """The conversation of (channel, user id), if any."""
         statement = select(Conversation).where(

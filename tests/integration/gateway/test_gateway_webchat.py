@@ -107,6 +107,11 @@ def test_photo_upload_then_photo_frame(gateway_stack: GatewayStack) -> None:
     assert rejected.status_code == 400
     assert mine["image_url"] == url
     assert gateway_stack.rasa.calls_from(f"webchat:{session}")[0].metadata["photo_urls"] == [url]
+    path = url.removeprefix("http://testserver")
+    other = "w" + uuid.uuid4().hex
+    assert gateway_stack.client.get(path, headers={"X-Chat-Session": session}).content == PNG  # their own
+    assert gateway_stack.client.get(path, headers={"X-Chat-Session": other}).status_code == 401
+    assert gateway_stack.client.get(path).status_code == 401
 
 
 def test_the_page_and_the_widget_are_served(gateway_stack: GatewayStack) -> None:

@@ -64,14 +64,23 @@
     }
     if (frame.image_url) {
       var img = document.createElement("img");
-      img.src = frame.image_url;
       img.alt = "Ảnh";
       img.loading = "lazy";
+      showImage(img, frame.image_url);
       item.appendChild(img);
     }
     if (frame.buttons && frame.buttons.length) item.appendChild(buttonRow(frame.buttons));
     list.appendChild(item);
     scrollDown();
+  }
+
+  // Citizens' photos (/media/) are not public: fetched with this chat's session, shown as a blob.
+  function showImage(img, url) {
+    if (url.indexOf("/media/") < 0) { img.src = url; return; }
+    fetch(url, { headers: { "X-Chat-Session": session } })
+      .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.blob(); })
+      .then(function (blob) { img.src = URL.createObjectURL(blob); })
+      .catch(function () { img.alt = "Ảnh (không hiển thị được)"; });
   }
 
   function buttonRow(buttons) {
