@@ -18,11 +18,11 @@ made by chat.js with crypto.getRandomValues and kept in the browser; anything el
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any, TypeGuard
 
+from channels import strict_json
 from channels._coordinates import read_coordinates
 from channels.errors import MalformedPayload
 from channels.messages import Channel, InboundMessage, MessageKind, OutboundMessage
@@ -79,9 +79,9 @@ def _as_mapping(frame: str | bytes | Mapping[str, Any]) -> Mapping[str, Any]:
     if isinstance(frame, Mapping):
         return frame
     try:
-        data = json.loads(frame)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedPayload("frame is not JSON") from exc
+        data = strict_json.loads(frame)
+    except ValueError as exc:
+        raise MalformedPayload(f"frame is not JSON: {exc}") from exc
     if not isinstance(data, dict):
         raise MalformedPayload("frame must be a JSON object")
     return data

@@ -7,7 +7,6 @@ strings end up in access logs."""
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable, Coroutine
 from datetime import datetime
@@ -24,6 +23,7 @@ from backend.domain.errors import DomainError, NotFound
 from backend.entrypoints.api.deps import ContainerDep
 from backend.entrypoints.api.errors import describe_validation_error
 from backend.services.open311_service import Open311Service, RequestQuery
+from channels import strict_json
 
 
 def spec_error(code: int, description: str) -> JSONResponse:
@@ -84,9 +84,9 @@ FullAccess = Annotated[bool, Depends(full_access)]
 async def _submitted(request: Request) -> dict[str, str]:
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
-            data = json.loads(await request.body() or b"{}")
-        except (ValueError, UnicodeDecodeError):
-            raise HTTPException(400, "malformed JSON") from None
+            data = strict_json.loads(await request.body() or b"{}")
+        except ValueError as exc:
+            raise HTTPException(400, f"malformed JSON: {exc}") from None
         if not isinstance(data, dict):
             raise HTTPException(400, "the request body must be a JSON object")
         return {str(k): "" if v is None else str(v) for k, v in data.items()}
@@ -125,9 +125,11 @@ def service_definition(service_code: str, container: ContainerDep) -> dict[str, 
 @router.post("/requests.json", status_code=status.HTTP_201_CREATED)
 async def create_request(request: Request, container: ContainerDep) -> list[dict[str, Any]]:
     """File a service request (form-encoded or JSON; api_key required)."""
+    given = request.headers.get(API_KEY_HEADER) or request.query_params.get("api_key")
+    if given:  # checked before the body is read
+        _check_api_key(container, given)
     form = await _submitted(request)
-    given = form.get("api_key") or request.headers.get(API_KEY_HEADER) or request.query_params.get("api_key")
-    _check_api_key(container, given or "")
+    _check_api_key(container, given or form.get("api_key") or "")
     return [await _in_thread(lambda: _service(container).create(form))]
 
 

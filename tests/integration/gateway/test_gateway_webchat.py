@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
-from tests.integration.gateway.conftest import GatewayStack, fresh_rate_window
+from tests.integration.gateway.conftest import GatewayStack, fresh_rate_window, wait_for
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -87,6 +87,24 @@ def test_bad_frames_get_a_reason(gateway_stack: GatewayStack) -> None:
 
     assert "JSON" in not_json["reason"]
     assert "session_id" in other["reason"]
+
+
+def test_a_lone_surrogate_or_deep_nesting_gets_a_reason_and_the_socket_stays_open(
+    gateway_stack: GatewayStack,
+) -> None:
+    session = "wtest-surrogate-1"
+    frame = '{"type": "text", "session_id": "%s", "client_message_id": "%s", "text": "%s"}'
+    with gateway_stack.client.websocket_connect(f"/chat/ws?session_id={session}") as ws:
+        ws.send_text(frame % (session, "c1", "a\\ud800b"))
+        surrogate = _until(ws, lambda f: f.get("type") == "error")
+        ws.send_text("[" * 1000 + "]" * 1000)
+        nested = _until(ws, lambda f: f.get("type") == "error")
+        ws.send_text(frame % (session, "c2", "xin chào"))
+        ack = _until(ws, lambda f: f.get("type") == "ack")
+
+    assert "surrogate" in surrogate["reason"] and "nests deeper" in nested["reason"]
+    assert ack["client_message_id"] == "c2"
+    assert wait_for(lambda: gateway_stack.rasa.messages_from(f"webchat:{session}")) == ["xin chào"]
 
 
 def test_photo_upload_then_photo_frame(gateway_stack: GatewayStack) -> None:

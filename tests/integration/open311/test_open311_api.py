@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import uuid
 from typing import Any
 
 import pytest
@@ -205,3 +207,27 @@ def test_open311_requesters_get_no_push_notifications(
         ticket = uow.tickets.get(code)
         assert ticket is not None
         assert list(uow.outbox.for_ticket(ticket.id)) == []
+
+
+def _post_json(client: TestClient, body: bytes, **params: str) -> Any:
+    headers = {"Content-Type": "application/json"}
+    return client.post(f"{BASE}/requests.json", content=body, headers=headers, params=params)
+
+
+def test_deeply_nested_json_is_refused_before_and_after_the_key_check(
+    api_client: TestClient, api_key: str
+) -> None:
+    deep = b"[" * 1000 + b"]" * 1000
+
+    assert_spec_error(_post_json(api_client, deep, api_key="wrong"), 403)
+    assert_spec_error(_post_json(api_client, deep, api_key=api_key), 400)
+    assert_spec_error(_post_json(api_client, deep), 400)
+
+
+def test_a_lone_surrogate_in_a_json_request_is_refused(api_client: TestClient, api_key: str) -> None:
+    body = {"api_key": api_key, "service_code": "environment\ud800", "address_string": "Cẩm Châu"}
+
+    response = _post_json(api_client, json.dumps(body).encode())
+
+    assert_spec_error(response, 400)
+    assert "surrogate" in response.json()[0]["description"]
