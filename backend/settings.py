@@ -13,6 +13,7 @@ from channels.config import (
     DEFAULT_ZALO_API_BASE_URL,
     DEFAULT_ZALO_MEDIA_HOSTS,
     DEFAULT_ZALO_OAUTH_BASE_URL,
+    DEFAULT_ZALO_WEBHOOK_MAX_AGE_SECONDS,
     TelegramConfig,
     ZaloConfig,
 )
@@ -109,6 +110,8 @@ class Settings(BaseSettings):
     worker_metrics_port: int = Field(default=0, ge=0, le=65535)
     log_format: Literal["text", "json"] = "text"
     action_endpoint_url: str = ""  # the action server's webhook; /readyz checks its /health when set
+    # Issue 12, malformed input: a signed Zalo event older or newer than this is a replay (0 = off)
+    zalo_webhook_max_age_seconds: float = Field(default=DEFAULT_ZALO_WEBHOOK_MAX_AGE_SECONDS, ge=0)
 
     @model_validator(mode="after")
     def _prewarm_before_expiry(self) -> Settings:
@@ -139,6 +142,7 @@ class Settings(BaseSettings):
             self.zalo_api_base_url,
             self.zalo_oauth_base_url,
             tuple(host.strip() for host in self.zalo_media_hosts.split(",") if host.strip()),
+            self.zalo_webhook_max_age_seconds,
         )
 
 

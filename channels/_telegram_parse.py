@@ -9,6 +9,7 @@ from typing import Any
 
 from telegram import CallbackQuery, ChatMemberUpdated, Message, PhotoSize, Update, User
 
+from channels._telegram_checks import check_update, is_date
 from channels.errors import InvalidSignature, MalformedPayload
 from channels.messages import Channel, InboundMessage, MessageKind, utc_now
 
@@ -57,7 +58,7 @@ def _plain_text(data: Mapping[str, Any]) -> InboundMessage | None:
         message.get("date"),
     )
     if not (isinstance(text, str) and isinstance(chat, dict) and isinstance(chat.get("id"), int)
-            and isinstance(date, int) and (sender is None or _is_user(sender))):  # fmt: skip
+            and is_date(date) and (sender is None or _is_user(sender))):  # fmt: skip
         return None
     is_start = text.split(" ", 1)[0].split("@", 1)[0] == "/start"
     return InboundMessage(
@@ -84,9 +85,10 @@ def _full_name(sender: dict[str, Any]) -> str:
 def _decode(data: Mapping[str, Any]) -> Update:
     if not isinstance(data, Mapping) or not isinstance(data.get("update_id"), int):
         raise MalformedPayload("a Telegram update needs an integer update_id")
+    check_update(data)
     try:
         update = Update.de_json(dict(data), None)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError, OSError) as exc:
         raise MalformedPayload(f"not a Telegram update: {exc}") from exc
     if update is None:
         raise MalformedPayload("empty Telegram update")

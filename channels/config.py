@@ -11,6 +11,8 @@ DEFAULT_HTTP_TIMEOUT = 10.0
 NETWORK_RETRY_AFTER = 5.0
 ZALO_RATE_LIMIT_RETRY_AFTER = 60.0
 DEFAULT_ZALO_MEDIA_HOSTS = ("zdn.vn", "zadn.vn", "zalo.me")  # Zalo's CDN (photo-stal.zadn.vn, …)
+# Zalo signs the event's own timestamp: older (or later) events are refused as replays
+DEFAULT_ZALO_WEBHOOK_MAX_AGE_SECONDS = 900.0
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -42,6 +44,7 @@ class ZaloConfig:
     api_base_url: str = DEFAULT_ZALO_API_BASE_URL
     oauth_base_url: str = DEFAULT_ZALO_OAUTH_BASE_URL
     media_hosts: tuple[str, ...] = DEFAULT_ZALO_MEDIA_HOSTS  # where image URLs may point (media_fetch)
+    webhook_max_age_seconds: float = DEFAULT_ZALO_WEBHOOK_MAX_AGE_SECONDS
 
     @property
     def configured(self) -> bool:

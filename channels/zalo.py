@@ -82,7 +82,7 @@ class ZaloChannel:
 
     def parse(self, raw_body: bytes, signature: str | None) -> InboundMessage | None:
         """Verify ``X-ZEvent-Signature`` and parse the event; None for ignored events."""
-        return parse_webhook(raw_body, signature, self._config.app_id, self._config.oa_secret_key)
+        return parse_webhook(raw_body, signature, self._config)
 
     async def download_photos(self, message: InboundMessage) -> InboundMessage:
         """Fetch the message's image URLs into the media directory (allowed hosts only, no

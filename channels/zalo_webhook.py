@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from channels import strict_json
 from channels._coordinates import read_coordinates
+from channels.config import ZaloConfig
 from channels.errors import InvalidSignature, MalformedPayload
 from channels.messages import Channel, InboundMessage, MessageKind, utc_now
 
 SIGNATURE_HEADER = "X-ZEvent-Signature"
+# "timestamp": 1700000000000 or "timestamp": "1700000000000", read before the body is parsed
+_TIMESTAMP = re.compile(rb'"timestamp"\s*:\s*"?(\d{1,32})"?')
+MAX_TIMESTAMP_CANDIDATES = 8
+MAX_ID_LENGTH = 100
 IGNORED_EVENTS = frozenset(
     {"user_received_message", "user_seen_message", "user_reacted_message", "oa_reacted_message"}
 )
@@ -31,33 +37,54 @@ def signature_for(app_id: str, raw_body: bytes, timestamp: str, oa_secret_key: s
     return hashlib.sha256(data).hexdigest()
 
 
-def verify_signature(raw_body: bytes, header: str | None, app_id: str, oa_secret_key: str) -> None:
-    """Raise InvalidSignature unless ``X-ZEvent-Signature`` matches the body."""
+def verify_signature(raw_body: bytes, header: str | None, app_id: str, oa_secret_key: str) -> str:
+    """Raise InvalidSignature unless ``X-ZEvent-Signature`` matches the raw body; return the signed
+    timestamp. Checked before the body is parsed: the timestamp is read from the raw bytes."""
     if not header or not app_id or not oa_secret_key:
         raise InvalidSignature("missing Zalo signature")
-    received = header.strip().removeprefix("mac=").strip()
-    timestamp = _timestamp_field(raw_body)
-    expected = signature_for(app_id, raw_body, timestamp, oa_secret_key)
-    if not hmac.compare_digest(expected.encode(), received.lower().encode()):
-        raise InvalidSignature("wrong Zalo signature")
+    received = header.strip().removeprefix("mac=").strip().lower().encode()
+    for timestamp in _timestamp_candidates(raw_body):
+        expected = signature_for(app_id, raw_body, timestamp, oa_secret_key)
+        if hmac.compare_digest(expected.encode(), received):
+            return timestamp
+    raise InvalidSignature("wrong Zalo signature")
 
 
-def _timestamp_field(raw_body: bytes) -> str:
-    try:
-        body = json.loads(raw_body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidSignature("Zalo webhook body is not JSON") from exc
-    if not isinstance(body, dict) or body.get("timestamp") is None:
+def _timestamp_candidates(raw_body: bytes) -> list[str]:
+    found = list(dict.fromkeys(m.group(1).decode() for m in _TIMESTAMP.finditer(raw_body)))
+    if not found:
         raise InvalidSignature("Zalo webhook body has no timestamp")
-    return str(body["timestamp"])
+    return found[-MAX_TIMESTAMP_CANDIDATES:]  # Zalo writes the event's own timestamp last
 
 
 def parse_webhook(
-    raw_body: bytes, header: str | None, app_id: str, oa_secret_key: str
+    raw_body: bytes,
+    header: str | None,
+    config: ZaloConfig,
+    now: datetime | None = None,
 ) -> InboundMessage | None:
     """Verify and parse a raw webhook request body; None for events the gateway ignores."""
-    verify_signature(raw_body, header, app_id, oa_secret_key)
-    return parse_event(json.loads(raw_body))
+    timestamp = verify_signature(raw_body, header, config.app_id, config.oa_secret_key)
+    event = _signed_event(raw_body, timestamp, config.app_id)
+    _check_fresh(_time(event), config.webhook_max_age_seconds, now or utc_now())
+    return parse_event(event)
+
+
+def _signed_event(raw_body: bytes, timestamp: str, app_id: str) -> Mapping[str, Any]:
+    try:
+        event = strict_json.loads(raw_body)
+    except ValueError as exc:
+        raise MalformedPayload(f"Zalo webhook body is not JSON: {exc}") from exc
+    if not isinstance(event, dict) or str(event.get("timestamp")) != timestamp:
+        raise MalformedPayload("the signed timestamp is not the event's timestamp")
+    if str(event.get("app_id", app_id)) != app_id:
+        raise InvalidSignature("the event is for another Zalo app")
+    return event
+
+
+def _check_fresh(sent: datetime, max_age_seconds: float, now: datetime) -> None:
+    if max_age_seconds and abs((now - sent).total_seconds()) > max_age_seconds:
+        raise InvalidSignature(f"Zalo event timestamp is more than {max_age_seconds:g} s from now")
 
 
 def parse_event(event: Mapping[str, Any]) -> InboundMessage | None:
@@ -81,16 +108,17 @@ def parse_event(event: Mapping[str, Any]) -> InboundMessage | None:
 
 def _message(event: Mapping[str, Any], kind: MessageKind, **fields: Any) -> InboundMessage:
     message = _object(event, "message")
-    msg_id = message.get("msg_id")
-    if not msg_id:
-        raise MalformedPayload("Zalo message has no msg_id")
+    msg_id = _scalar_id(message.get("msg_id"), "message.msg_id")
+    text = message.get("text")
+    if not isinstance(text, str | None):
+        raise MalformedPayload("Zalo message.text must be a string")
     photo_urls = fields.get("photo_urls", ())
     return InboundMessage(
         channel=Channel.ZALO,
         channel_user_id=_id(event, "sender"),
-        message_id=str(msg_id),
+        message_id=msg_id,
         kind=kind,
-        text=str(message.get("text") or ""),
+        text=text or "",
         photo_refs=photo_urls,
         received_at=_time(event),
         **fields,
@@ -143,14 +171,20 @@ def _object(event: Mapping[str, Any], key: str) -> Mapping[str, Any]:
 
 
 def _id(event: Mapping[str, Any], key: str) -> str:
-    value = _object(event, key).get("id")
-    if value in (None, ""):
-        raise MalformedPayload(f"Zalo event has no {key}.id")
+    return _scalar_id(_object(event, key).get("id"), f"{key}.id")
+
+
+def _scalar_id(value: Any, name: str) -> str:
+    """An id Zalo sends as a string or a number; anything else is malformed."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        raise MalformedPayload(f"Zalo event has no {name} (a string or a number)")
+    if len(str(value)) > MAX_ID_LENGTH:
+        raise MalformedPayload(f"Zalo {name} is longer than {MAX_ID_LENGTH} characters")
     return str(value)
 
 
 def _time(event: Mapping[str, Any]) -> datetime:
     try:
         return datetime.fromtimestamp(int(event["timestamp"]) / 1000, UTC)
-    except (KeyError, TypeError, ValueError, OverflowError, OSError):
-        return utc_now()
+    except (KeyError, TypeError, ValueError, OverflowError, OSError) as exc:
+        raise MalformedPayload("Zalo event timestamp must be milliseconds since 1970") from exc

@@ -15,9 +15,13 @@ _msg_ids = itertools.count(1)
 def sign(event: dict[str, Any], app_id: str, oa_secret_key: str) -> tuple[bytes, dict[str, str]]:
     """Serialise ``event`` and return (raw body, headers) with a valid X-ZEvent-Signature."""
     body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
-    mac = hashlib.sha256(app_id.encode() + body + str(event["timestamp"]).encode() + oa_secret_key.encode())
-    headers = {"Content-Type": "application/json", "X-ZEvent-Signature": f"mac={mac.hexdigest()}"}
-    return body, headers
+    return body, sign_body(body, str(event["timestamp"]), app_id, oa_secret_key)
+
+
+def sign_body(body: bytes, timestamp: str, app_id: str, oa_secret_key: str) -> dict[str, str]:
+    """Headers with a valid X-ZEvent-Signature for a raw body (which need not be valid JSON)."""
+    mac = hashlib.sha256(app_id.encode() + body + timestamp.encode() + oa_secret_key.encode())
+    return {"Content-Type": "application/json", "X-ZEvent-Signature": f"mac={mac.hexdigest()}"}
 
 
 def _now_ms() -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import json
+import logging
 from collections.abc import Iterator
 from typing import Annotated, Any
 
@@ -16,9 +16,11 @@ from channels import (
     InboundMessage,
     InvalidSignature,
     MalformedPayload,
+    strict_json,
 )
 from channels.telegram import parse_update
 
+logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/webhooks", tags=["gateway"])
 
 
@@ -42,7 +44,11 @@ async def telegram_webhook(request: Request) -> dict[str, Any]:
         )
     with _rejections():
         telegram.verify(request.headers.get(TELEGRAM_SECRET_HEADER))
+    try:
         message = parse_update(_json(await request.body()))
+    except MalformedPayload as exc:  # acknowledged: Telegram redelivers anything but a 2xx
+        logger.warning("ignored a malformed Telegram update: %s", exc)
+        return {"ok": True, "ignored": True, "reason": str(exc)}
     return await _accept(gateway, message)
 
 
@@ -67,9 +73,9 @@ async def _accept(gateway: Gateway, message: InboundMessage | None) -> dict[str,
 
 def _json(body: bytes) -> Any:
     try:
-        return json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise MalformedPayload("body is not JSON") from exc
+        return strict_json.loads(body)
+    except ValueError as exc:
+        raise MalformedPayload(f"body is not JSON: {exc}") from exc
 
 
 @contextlib.contextmanager

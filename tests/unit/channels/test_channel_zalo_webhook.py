@@ -6,13 +6,14 @@ import json
 
 import pytest
 
-from channels import Channel, InvalidSignature, MalformedPayload, MessageKind
+from channels import Channel, InvalidSignature, MalformedPayload, MessageKind, ZaloConfig
 from channels.zalo_webhook import parse_event, parse_webhook, verify_signature
 from tests.fakes import zalo_webhooks as zw
 
 APP_ID = "4318000000000000001"
 KEY = "oa-secret-key"
 USER = "2468458835296117922"
+CONFIG = ZaloConfig(app_id=APP_ID, oa_secret_key=KEY)
 
 
 def signed(event):
@@ -22,7 +23,7 @@ def signed(event):
 
 def test_valid_signature_is_accepted():
     body, signature = signed(zw.text_event(APP_ID, USER, "xin chào"))
-    message = parse_webhook(body, signature, APP_ID, KEY)
+    message = parse_webhook(body, signature, CONFIG)
     assert message is not None and message.text == "xin chào"
 
 
@@ -46,7 +47,7 @@ def test_hmac_instead_of_plain_sha256_is_rejected():
 def test_missing_or_wrong_signature_is_rejected(signature):
     body, _ = signed(zw.text_event(APP_ID, USER, "xin chào"))
     with pytest.raises(InvalidSignature):
-        parse_webhook(body, signature, APP_ID, KEY)
+        parse_webhook(body, signature, CONFIG)
 
 
 def test_tampered_body_is_rejected():
