@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from backend.adapters.db.ticket_repository import SqlTicketRepository
@@ -44,6 +45,13 @@ class HandoffService:
 
     def take_over(self, principal: Principal, code: str) -> HandoffState:
         """The official answers the ticket's citizen from now on; the bot stays silent."""
+        try:
+            return self._take_over(principal, code)
+        except IntegrityError:
+            # a concurrent take-over inserted the conversation's row first: decide again on it
+            return self._take_over(principal, code)
+
+    def _take_over(self, principal: Principal, code: str) -> HandoffState:
         with self.session_factory() as session:
             ticket = visible_ticket(session, principal, code)
             handoffs = SqlHandoffRepository(session)

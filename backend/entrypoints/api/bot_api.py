@@ -19,7 +19,8 @@ from backend.entrypoints.api.schemas import (
 from backend.services.commands import Rate
 
 router = APIRouter(prefix="/api/v1", tags=["bot"], dependencies=[ServiceAuth])
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)]
+# printable ASCII, 1-200 characters: an empty key would be stored and clash with the next one
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", pattern=r"^[!-~]{1,200}$")]
 
 
 @router.post("/tickets", status_code=status.HTTP_201_CREATED, response_model=TicketCreatedOut)

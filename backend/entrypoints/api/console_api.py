@@ -27,7 +27,7 @@ def list_tickets(
     queries: QueriesDep,
     flt: Annotated[TicketFilter, Depends(ticket_filter)],
     sort: Annotated[Sort, Depends(ticket_sort)],
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 25,
 ) -> TicketPage:
     """The inbox: filtered, sorted, paginated, with the total and the counts per status."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Path, Query
 from pydantic import BaseModel, StringConstraints
 
 from backend.services.failed_deliveries import FailedFilter
@@ -15,6 +15,7 @@ from backend.services.ticket_queries import Sort
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
 Many = Annotated[list[str] | None, Query()]
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A row id (an SQL INTEGER)")]
 
 
 def _split(values: list[str] | None) -> tuple[str, ...]:

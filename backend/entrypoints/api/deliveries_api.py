@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from backend.entrypoints.api.console_deps import FailedDeliveriesDep, ParkedMessagesDep
-from backend.entrypoints.api.console_schemas import channel_filter, failed_filter
+from backend.entrypoints.api.console_schemas import RowId, channel_filter, failed_filter
 from backend.entrypoints.api.security import TicketWorker
 from backend.services.failed_deliveries import DeliveryRow, FailedFilter, FailedPage
 from backend.services.parked_messages import ParkedPage
@@ -43,6 +43,6 @@ def list_parked(
 
 
 @router.post("/{row_id}/resend", response_model=DeliveryRow)
-def resend(row_id: int, user: TicketWorker, failed: FailedDeliveriesDep) -> DeliveryRow:
+def resend(row_id: RowId, user: TicketWorker, failed: FailedDeliveriesDep) -> DeliveryRow:
     """Send a dead row again (pending, attempts reset; audited on its ticket); 409 if not dead."""
     return failed.resend(user, row_id)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from backend.domain.access import Principal
 from backend.domain.errors import DomainError, NotFound
 from backend.entrypoints.api.console_deps import FailedDeliveriesDep, ParkedMessagesDep
-from backend.entrypoints.api.console_schemas import channel_filter, failed_filter
+from backend.entrypoints.api.console_schemas import RowId, channel_filter, failed_filter
 from backend.entrypoints.api.security import TicketWorker
 from backend.entrypoints.console.messages import vietnamese_error
 from backend.entrypoints.console.rendering import render
@@ -74,7 +74,7 @@ def parked_list(
 @router.post("/{row_id}/resend", response_class=HTMLResponse)
 def resend(
     request: Request,
-    row_id: int,
+    row_id: RowId,
     user: TicketWorker,
     failed: FailedDeliveriesDep,
     back: Annotated[str, Form(max_length=2000)] = "",

@@ -62,3 +62,16 @@ def test_bad_ticket_code(api_client: TestClient, service_headers: dict[str, str]
     response = api_client.get(f"/api/v1/tickets/{code}", params=params, headers=service_headers)
     assert response.status_code == 422
     assert "bad ticket code" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("key", ["", " ", "a b", "x" * 201])
+def test_an_empty_or_odd_idempotency_key_is_refused(
+    api_client: TestClient, service_headers: dict[str, str], backend_container: Container, key: str
+) -> None:
+    before = ticket_count(backend_container)
+    headers = {**service_headers, "Idempotency-Key": key}
+    answers = [api_client.post("/api/v1/tickets", json=report(), headers=headers) for _ in range(2)]
+
+    assert [a.status_code for a in answers] == [422, 422]
+    assert "Idempotency-Key" in answers[0].json()["detail"]
+    assert ticket_count(backend_container) == before

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -180,6 +182,25 @@ def test_take_over_and_hand_back_the_conversation(
     actions = [a["action"] for a in detail(officer, code)["audit"]]
     assert actions[-2:] == ["handoff_started", "handoff_ended"]
     assert officer.delete(f"{TICKETS}/{code}/handoff").status_code == 409
+
+
+@pytest.mark.parametrize("attempt", range(4))  # a race: several tries to make it likely
+def test_concurrent_take_overs_give_one_official_the_conversation_and_the_others_409(
+    client_as: Callable[[str], TestClient], code: str, attempt: int
+) -> None:
+    clients = [client_as("officer"), client_as("dispatcher")] * 4
+    start = threading.Barrier(len(clients))
+
+    def take_over(client: TestClient) -> Any:
+        start.wait()
+        return client.post(f"{TICKETS}/{code}/handoff")
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        answers = list(pool.map(take_over, clients))
+
+    holder = detail(clients[0], code)["handoff"]["official_name"]
+    assert all(a.status_code in (200, 409) for a in answers), [a.text for a in answers]
+    assert {a.json()["official_name"] for a in answers if a.status_code == 200} == {holder}
 
 
 def test_bulk_assign_and_status_change(
