@@ -1,8 +1,9 @@
-"""Parse untrusted JSON request bodies: bounded nesting, valid Unicode only.
+"""Parse untrusted JSON request bodies: bounded nesting, valid Unicode without NUL only.
 
 ``json.loads`` raises RecursionError on deeply nested input and accepts escaped lone surrogates
-("\\ud800"), which later fail to encode (UnicodeEncodeError) when stored or sent. Every failure
-here is a ValueError with the reason, so callers answer 400.
+("\\ud800"), which later fail to encode (UnicodeEncodeError) when stored or sent, and "\\u0000",
+which PostgreSQL text cannot hold. Every failure here is a ValueError with the reason, so callers
+answer 400.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ import re
 from typing import Any
 
 MAX_DEPTH = 32
-# an escaped surrogate, or one encoded as raw bytes (json.loads decodes bytes with surrogatepass)
-_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+# a surrogate, escaped or as raw bytes (json.loads decodes bytes with surrogatepass), or a NUL
+_SUSPECT = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]|\\u0000|\x00")
 
 
 def loads(raw: bytes | str) -> Any:
     """Parse ``raw``; raise ValueError if it is not JSON, nests deeper than MAX_DEPTH or holds a
-    lone surrogate."""
+    lone surrogate or a NUL."""
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     try:
         value = json.loads(data)
@@ -31,7 +32,7 @@ def loads(raw: bytes | str) -> Any:
 
 def _needs_walk(data: bytes) -> bool:
     nesting = data.count(b"[") + data.count(b"{")
-    return nesting > MAX_DEPTH or _SURROGATE.search(data) is not None
+    return nesting > MAX_DEPTH or _SUSPECT.search(data) is not None
 
 
 def _check(value: Any) -> None:
@@ -49,6 +50,8 @@ def _check(value: Any) -> None:
 
 
 def _check_text(text: str) -> None:
+    if "\x00" in text:
+        raise ValueError("JSON text holds a NUL character (not storable)")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -15,6 +15,10 @@ from backend.services.ticket_queries import Sort
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
 Many = Annotated[list[str] | None, Query()]
+# local days, converted to UTC instants: year 1 or 9999 would overflow; the IOC has no older data
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+FromDay = Annotated[date | None, Query(alias="from", ge=EARLIEST_DAY, le=LATEST_DAY)]
+ToDay = Annotated[date | None, Query(alias="to", ge=EARLIEST_DAY, le=LATEST_DAY)]
 RowId = Annotated[int, Path(ge=1, le=2**31 - 1, description="A row id (an SQL INTEGER)")]
 
 
@@ -30,8 +34,8 @@ def ticket_filter(
     department: Many = None,
     overdue: bool = False,
     due_soon: bool = False,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    date_from: FromDay = None,
+    date_to: ToDay = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> TicketFilter:
     """The inbox filters from the query string (dates are local, inclusive)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 
 from backend.adapters.media_store import MediaUnavailable
 from backend.domain.access import Forbidden
@@ -27,6 +28,18 @@ async def domain_error_handler(_request: Request, error: Exception) -> JSONRespo
     """A business-rule violation becomes a 4xx with its message."""
     assert isinstance(error, DomainError)
     return JSONResponse({"detail": str(error)}, status_code=_status_of(error))
+
+
+def describe_data_error(error: DataError) -> str:
+    """The database driver's reason a value was refused, e.g. a NUL character in a text."""
+    reason = str(error.orig).splitlines()[0] if error.orig is not None else "invalid value"
+    return f"a value cannot be stored or compared: {reason}"
+
+
+async def data_error_handler(_request: Request, error: Exception) -> JSONResponse:
+    """A value the database refuses (NUL in a text, a number out of range) is the client's: 400."""
+    assert isinstance(error, DataError)
+    return JSONResponse({"detail": describe_data_error(error)}, status_code=status.HTTP_400_BAD_REQUEST)
 
 
 def describe_validation_error(error: RequestValidationError) -> str:
@@ -60,3 +73,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(MediaUnavailable, media_unavailable_handler)
     app.add_exception_handler(DomainError, domain_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.add_exception_handler(DataError, data_error_handler)

@@ -16,12 +16,13 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 
 from backend.bootstrap import Container
 from backend.domain.errors import DomainError, NotFound
 from backend.entrypoints.api.deps import ContainerDep
-from backend.entrypoints.api.errors import describe_validation_error
+from backend.entrypoints.api.errors import describe_data_error, describe_validation_error
 from backend.services.open311_service import Open311Service, RequestQuery
 from channels import strict_json
 
@@ -48,6 +49,8 @@ class Open311Route(APIRoute):
                 return spec_error(404, str(error))
             except DomainError as error:
                 return spec_error(400, str(error))
+            except DataError as error:
+                return spec_error(400, describe_data_error(error))
 
         return route
 

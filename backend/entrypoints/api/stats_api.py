@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from backend.entrypoints.api.console_deps import StatisticsDep
+from backend.entrypoints.api.console_schemas import FromDay, ToDay
 from backend.entrypoints.api.security import StatsReader
 from backend.services.statistics import StatsQuery
 
@@ -18,8 +18,8 @@ router = APIRouter(prefix="/api/v1", tags=["statistics"])
 def statistics(
     _user: StatsReader,
     stats: StatisticsDep,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    date_from: FromDay = None,
+    date_to: ToDay = None,
     unit: str | None = None,
     category: str | None = None,
     department: str | None = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -14,6 +14,7 @@ from backend.domain.errors import DomainError
 from backend.domain.sla import LOCAL_TZ
 from backend.entrypoints.api.console_api import reference_lists
 from backend.entrypoints.api.console_deps import StatisticsDep
+from backend.entrypoints.api.console_schemas import FromDay, ToDay
 from backend.entrypoints.api.deps import ContainerDep
 from backend.entrypoints.api.security import StatsReader
 from backend.entrypoints.console.messages import vietnamese_error
@@ -56,8 +57,8 @@ def dashboard(
     user: StatsReader,
     stats: StatisticsDep,
     container: ContainerDep,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    date_from: FromDay = None,
+    date_to: ToDay = None,
     unit: Choice = None,
     category: Choice = None,
     department: Choice = None,

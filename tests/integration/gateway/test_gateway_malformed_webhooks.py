@@ -58,6 +58,7 @@ BROKEN_TELEGRAM: list[tuple[str, Callable[[], dict[str, Any]], Edit]] = [
     ("text a list", lambda: tg.text_update(72001, "x"), _set("message.text", ["a"])),
     ("text an object", lambda: tg.text_update(72001, "x"), _set("message.text", {"a": 1})),
     ("text a lone surrogate", lambda: tg.text_update(72001, "x"), _set("message.text", "a\ud800b")),
+    ("text with a NUL", lambda: tg.text_update(72001, "x"), _set("message.text", "a\x00b")),
     ("date 10^20", lambda: tg.text_update(72001, "x"), _set("message.date", 10**20)),
     ("date 10^20 on a photo", lambda: tg.photo_update(72001, "p"), _set("message.date", 10**20)),
     ("no chat", lambda: tg.text_update(72001, "x"), _drop("message.chat")),
@@ -133,6 +134,7 @@ def _located(latitude: Any, longitude: Any) -> Callable[[str], dict[str, Any]]:
 BROKEN_ZALO: list[tuple[str, Callable[[str], dict[str, Any]], Edit, str]] = [
     ("sender.id a lone surrogate", _text(), _set("sender.id", "\ud800"), "surrogate"),
     ("sender.id a list", _text(), _set("sender.id", ["8901"]), "sender.id"),
+    ("text with a NUL", _text(), _set("message.text", "a\x00b"), "NUL"),
     ("text a number", _text(), _set("message.text", 5), "text"),
     ("msg_id an object", _text(), _set("message.msg_id", {"a": 1}), "msg_id"),
     ("app_id not ours", _text(), _set("app_id", "1234567890"), "another Zalo app"),

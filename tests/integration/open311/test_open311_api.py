@@ -231,3 +231,13 @@ def test_a_lone_surrogate_in_a_json_request_is_refused(api_client: TestClient, a
 
     assert_spec_error(response, 400)
     assert "surrogate" in response.json()[0]["description"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/services/0%00.json", "/requests/0%00.json", "/requests.json?service_code=a%00"]
+)
+def test_a_nul_character_gets_the_spec_error_array(api_client: TestClient, path: str) -> None:
+    response = api_client.get(BASE + path)
+
+    assert_spec_error(response, 400)
+    assert "NUL" in response.json()[0]["description"]
