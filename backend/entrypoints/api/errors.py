@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -11,6 +13,12 @@ from backend.adapters.media_store import MediaUnavailable
 from backend.domain.access import Forbidden
 from backend.domain.errors import Conflict, DomainError, InvalidInput, NotFound, TooLarge
 
+STRING_DETAIL = {
+    "title": "HTTPValidationError",
+    "type": "object",
+    "properties": {"detail": {"type": "string", "title": "Detail"}},
+    "required": ["detail"],
+}
 STATUS_OF: list[tuple[type[DomainError], int]] = [
     (TooLarge, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE),
     (InvalidInput, status.HTTP_422_UNPROCESSABLE_ENTITY),
@@ -69,8 +77,24 @@ async def media_unavailable_handler(_request: Request, error: Exception) -> JSON
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Register the handlers on the app."""
+    """Register the handlers on the app, and describe their answers in its OpenAPI document."""
     app.add_exception_handler(MediaUnavailable, media_unavailable_handler)
     app.add_exception_handler(DomainError, domain_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(DataError, data_error_handler)
+    _describe_string_details(app)
+
+
+def _describe_string_details(app: FastAPI) -> None:
+    """FastAPI documents 422 as a list of error objects; ours is one string (see above)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schemas = build().get("components", {}).get("schemas", {})
+            if "HTTPValidationError" in schemas:
+                schemas["HTTPValidationError"] = STRING_DETAIL
+                schemas.pop("ValidationError", None)
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
