@@ -29,6 +29,7 @@ from backend.entrypoints.app import create_app
 from backend.services.user_service import UserService
 from backend.settings import Settings
 from tests.conftest import TEST_SERVICE_TOKEN, isolated_database
+from tests.integration.gateway.fake_rasa import FakeRasaServer
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "20"))
 CONSOLE_PATHS = "^/api/v1/(console|auth|users|stats)"
@@ -45,9 +46,10 @@ FUZZ_SETTINGS = settings(
 
 @pytest.fixture(scope="module")
 def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
-    """The whole app on its own database (the fuzzer writes a lot), with one dispatcher."""
-    with isolated_database("ioc_fuzz") as url:
-        container = bootstrap(_settings(url, tmp_path_factory.mktemp("fuzz-media")))
+    """The whole app on its own database (the fuzzer writes a lot), with one dispatcher; a fake Rasa
+    answers, so /readyz is ready (it answers 503 by design while Rasa is down)."""
+    with isolated_database("ioc_fuzz") as url, FakeRasaServer() as rasa:
+        container = bootstrap(_settings(url, tmp_path_factory.mktemp("fuzz-media"), rasa))
         UserService(container.session_factory).create(
             DISPATCHER, PASSWORD, "Fuzz Điều Phối", "dispatcher", None
         )
@@ -55,14 +57,17 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
         container.engine.dispose()
 
 
-def _settings(database_url: str, media: Path) -> Settings:
+def _settings(database_url: str, media: Path, rasa: FakeRasaServer) -> Settings:
     return Settings(
         database_url=database_url,
+        rasa_url=rasa.base_url,
+        rasa_gateway_token=rasa.token,
         service_token=TEST_SERVICE_TOKEN,
         media_dir=media,
         public_base_url="http://testserver",
         redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
         login_max_failures=1_000_000,  # the fuzzer may send the dispatcher's name with bad passwords
+        login_failures_per_ip=1_000_000,  # ... and every call comes from the one address "testclient"
     )
 
 
