@@ -29,6 +29,14 @@ class Http1Timeout(Http1Error):
     """No complete response in time."""
 
 
+class Http1Unreachable(Http1Error):
+    """No connection could be made: the request was not sent (safe to send elsewhere)."""
+
+
+class Http1ConnectTimeout(Http1Timeout, Http1Unreachable):
+    """The connection was not made in time: the request was not sent."""
+
+
 @dataclass(frozen=True)
 class Http1Response:
     """A complete response."""
@@ -141,7 +149,9 @@ class Http1Origin:
             async with asyncio.timeout(self.connect_timeout):
                 reader, writer = await asyncio.open_connection(self.host, self.port, ssl=self._ssl)
         except TimeoutError as exc:
-            raise Http1Timeout(f"connect to {self.origin}: timed out") from exc
+            raise Http1ConnectTimeout(f"connect to {self.origin}: timed out") from exc
+        except OSError as exc:
+            raise Http1Unreachable(f"connect to {self.origin}: {type(exc).__name__}: {exc}") from exc
         return _Connection(reader, writer)
 
     async def _exchange(self, connection: _Connection, message: bytes) -> Http1Response:
