@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from backend.adapters.db.rasa_tracker import rasa_tracker_url
 from channels.config import (
     DEFAULT_TELEGRAM_API_BASE_URL,
     DEFAULT_ZALO_API_BASE_URL,
@@ -112,6 +113,9 @@ class Settings(BaseSettings):
     action_endpoint_url: str = ""  # the action server's webhook; /readyz checks its /health when set
     # Issue 12, malformed input: a signed Zalo event older or newer than this is a replay (0 = off)
     zalo_webhook_max_age_seconds: float = Field(default=DEFAULT_ZALO_WEBHOOK_MAX_AGE_SECONDS, ge=0)
+    # Conversation state (issue 14): Rasa's SQL tracker store and how long idle conversations stay.
+    tracker_store_url: str = Field(default="", repr=False)  # empty: derived from DATABASE_URL
+    tracker_retention_days: int = Field(default=90, gt=0)
 
     @model_validator(mode="after")
     def _prewarm_before_expiry(self) -> Settings:
@@ -124,6 +128,9 @@ class Settings(BaseSettings):
     def upload_body_limit(self) -> int:
         """The largest multipart upload: MAX_BODY_BYTES_UPLOAD, else one photo plus the form's margin."""
         return self.max_body_bytes_upload or self.photo_max_bytes + UPLOAD_MARGIN_BYTES
+    def rasa_tracker_url(self) -> str:
+        """Where Rasa keeps conversations: TRACKER_STORE_URL, else derived from DATABASE_URL."""
+        return self.tracker_store_url or rasa_tracker_url(self.database_url)
 
     def telegram_config(self) -> TelegramConfig:
         """The Telegram channel's settings."""

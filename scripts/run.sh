@@ -28,6 +28,8 @@ local_secret() {
 [ -n "${SECRET_KEY:-}" ] || { SECRET_KEY=$(local_secret secret_key); export SECRET_KEY; }
 [ -n "${RASA_GATEWAY_TOKEN:-}" ] || { RASA_GATEWAY_TOKEN=$(local_secret rasa_gateway_token); export RASA_GATEWAY_TOKEN; }
 [ -n "${ACTION_TOKEN:-}" ] || { ACTION_TOKEN=$(local_secret action_token); export ACTION_TOKEN; }
+# Rasa keeps conversations in its SQL tracker store (schema rasa, made by the migrations, or var/).
+TRACKER_STORE_URL=$(.venv/bin/python -m backend.entrypoints.cli tracker-store-url); export TRACKER_STORE_URL
 # bot/endpoints.yml names the action server's default address; write a copy for the configured one.
 mkdir -p var
 ENDPOINTS=var/endpoints.yml

@@ -6,7 +6,9 @@ import argparse
 import getpass
 import logging
 import os
+import time
 
+from backend.adapters.db import rasa_tracker
 from backend.adapters.db.engine import make_engine, make_session_factory
 from backend.adapters.db.migrate import upgrade
 from backend.domain.access import Role
@@ -33,12 +35,26 @@ def load_reference(settings: Settings) -> None:
     print("reference data loaded: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
 
 
+def tracker_store_url(settings: Settings) -> None:
+    """Print the URL of Rasa's SQL tracker store (scripts/run.sh exports it as TRACKER_STORE_URL)."""
+    print(settings.rasa_tracker_url())
+
+
+def prune_conversations(settings: Settings) -> None:
+    """Delete Rasa's events of conversations idle longer than TRACKER_RETENTION_DAYS."""
+    days = settings.tracker_retention_days
+    pruned = rasa_tracker.prune_conversations(settings.rasa_tracker_url(), days, time.time())
+    print(f"conversations pruned: {pruned} (idle more than {days} days)")
+
+
 COMMANDS = {
     "migrate": migrate,
     "load-reference": load_reference,
     "telegram-set-webhook": telegram_cli.set_webhook,
     "telegram-poll": telegram_cli.poll,
     "seed-demo": demo_cli.seed_demo_command,
+    "tracker-store-url": tracker_store_url,
+    "prune-conversations": prune_conversations,
 }
 
 
