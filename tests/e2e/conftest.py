@@ -9,14 +9,16 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import redis
 
+from backend.adapters.db.rasa_tracker import rasa_tracker_url
 from tests.conftest import isolated_database, unavailable
-from tests.e2e.stack import MODELS, RASA, Stack
+from tests.e2e.stack import MODELS, RASA, Stack, free_port
 from tests.fakes import FakeTelegramServer, FakeZaloServer
 
 WEBHOOK_SECRET = "e2e-Webhook_secret"
@@ -52,7 +54,7 @@ def _environment(
     return env | {
         "DATABASE_URL": database_url, "REDIS_URL": redis_url, "SERVICE_TOKEN": SERVICE_TOKEN,
         "MEDIA_DIR": str(media), "PUBLIC_BASE_URL": stack.backend_url, "BACKEND_URL": stack.backend_url,
-        "BACKEND_PORT": str(stack.backend_port), "RASA_URL": stack.rasa_url, "RASA_ACK_TIMEOUT": "20",
+        "BACKEND_PORT": str(stack.backend_port), "RASA_URL": stack.rasa_urls, "RASA_ACK_TIMEOUT": "20",
         "WORKER_POLL_SECONDS": "0.3", "FORWARDER_SWEEP_SECONDS": "2", "LOG_LEVEL": "INFO",
         "TELEGRAM_BOT_TOKEN": telegram.token, "TELEGRAM_WEBHOOK_SECRET": WEBHOOK_SECRET,
         "TELEGRAM_API_BASE_URL": telegram.base_url, "ZALO_APP_ID": zalo.app_id,
@@ -65,9 +67,10 @@ def _environment(
     }  # fmt: skip
 
 
-@pytest.fixture(scope="session")
-def e2e(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2E]:
-    """Start the whole stack once per session, on a database of its own; tear it down at the end."""
+@contextmanager
+def running_stack(workdir: Path, replicas: int = 1, tracker_store: bool = True) -> Iterator[E2E]:
+    """The whole stack on a database of its own, with ``replicas`` Rasa processes behind the gateway
+    sharing the SQL tracker store (``tracker_store=False``: each its in-memory one)."""
     if not RASA.exists() or not any(MODELS.glob("*.tar.gz")):
         unavailable("e2e needs .venv-bot and a trained model in models/ (run `make train`)")
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -75,17 +78,23 @@ def e2e(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2E]:
         redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
     except redis.RedisError as error:
         unavailable(f"Redis unreachable: {error}")
-    workdir = tmp_path_factory.mktemp("e2e")
     with (
         isolated_database("ioc_e2e") as database_url,
         FakeTelegramServer() as telegram,
         FakeZaloServer() as zalo,
     ):
-        stack = Stack(workdir, {})
+        stack = Stack(workdir, {}, replica_ports=[free_port() for _ in range(replicas - 1)])
         stack.env = _environment(database_url, redis_url, workdir / "media", telegram, zalo, stack)
         try:
-            stack.start_all(redis_url)
+            stack.start_all(redis_url, rasa_tracker_url(database_url) if tracker_store else None)
             stack.wait_ready()
             yield E2E(stack, telegram, zalo, SERVICE_TOKEN, database_url)
         finally:
             stack.stop_all()
+
+
+@pytest.fixture(scope="session")
+def e2e(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2E]:
+    """Start the whole stack once per session; tear it down at the end."""
+    with running_stack(tmp_path_factory.mktemp("e2e")) as stack:
+        yield stack

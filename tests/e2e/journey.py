@@ -55,19 +55,35 @@ def turn(citizen: Citizen, action: str, *args: object) -> list[Reply]:
     return wait_replies(citizen, before)
 
 
-def file_report(citizen: Citizen, max_turns: int = 10) -> str:
+def file_report(citizen: Citizen) -> str:
     """Greet, report rubbish, give the place and a photo, confirm; return the ticket code."""
     turn(citizen, "say", "xin chào")
-    replies = turn(citizen, "say", REPORT)
+    return finish_report(citizen, turn(citizen, "say", REPORT))
+
+
+def finish_report(citizen: Citizen, replies: list[Reply], max_turns: int = 10) -> str:
+    """Answer the bot (its latest ``replies``) until it gives a ticket code; return the code."""
     for _ in range(max_turns):
         found = CODE.search("\n".join(reply.text for reply in replies))
         if found:
             return found.group(0)
-        replies = turn(citizen, *_answer(replies[-1]))
+        replies = turn(citizen, *answer_to(replies[-1]))
     raise AssertionError(f"no ticket code; conversation: {citizen.received()}")
 
 
-def _answer(reply: Reply) -> tuple[object, ...]:
+def report_until_the_photo(citizen: Citizen, description: str) -> None:
+    """Greet, describe the problem, answer until the bot asks for a photo (the form half done)."""
+    turn(citizen, "say", "xin chào")
+    replies = turn(citizen, "say", description)
+    for _ in range(4):
+        if "ảnh" in replies[-1].text.lower():
+            return
+        replies = turn(citizen, *answer_to(replies[-1]))
+    raise AssertionError(f"never asked for the photo; conversation: {citizen.received()}")
+
+
+def answer_to(reply: Reply) -> tuple[object, ...]:
+    """What a citizen does when the bot says ``reply``: ``turn(citizen, *answer_to(reply))``."""
     asked = reply.text.lower()
     if any("gửi phản ánh" in title.lower() for title in reply.buttons):
         return ("choose", "Gửi phản ánh")
@@ -116,6 +132,18 @@ def ticket_row(database_url: str, code: str) -> dict[str, object]:
                 .one()
             )
             return dict(row)
+    finally:
+        engine.dispose()
+
+
+def tickets_of(database_url: str, channel: str, user_id: object) -> list[tuple[str, str]]:
+    """(code, description) of every ticket a citizen filed."""
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    query = text("SELECT code, description FROM tickets WHERE citizen_channel = :c AND citizen_user_id = :u")
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(query, {"c": channel, "u": str(user_id)})
+            return [(row.code, row.description) for row in rows]
     finally:
         engine.dispose()
 

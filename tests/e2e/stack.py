@@ -35,11 +35,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def endpoints_yaml(action_port: int, redis_url: str, key_prefix: str) -> str:
-    """Rasa endpoints: our action server (with its token) and a Redis lock store (as in
-    bot/endpoints.redis.yml)."""
+def endpoints_yaml(action_port: int, redis_url: str, key_prefix: str, tracker_url: str | None) -> str:
+    """Rasa endpoints: our action server (with its token), a Redis lock store and the SQL tracker
+    store at ``tracker_url`` (as in bot/endpoints.redis.yml; None: Rasa's in-memory store)."""
     redis = urlparse(redis_url)
-    return (
+    tracker = f"tracker_store:\n  type: SQL\n  url: {tracker_url}\n" if tracker_url else ""
+    return tracker + (
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
         "  headers:\n    Authorization: Bearer ${ACTION_TOKEN}\n"
         f"lock_store:\n  type: redis\n  url: {redis.hostname or '127.0.0.1'}\n  port: {redis.port or 6379}\n"
@@ -110,6 +111,7 @@ class Stack:
     env: dict[str, str]
     backend_port: int = field(default_factory=free_port)
     rasa_port: int = field(default_factory=free_port)
+    replica_ports: list[int] = field(default_factory=list)  # more Rasa replicas behind the gateway
     action_port: int = field(default_factory=free_port)
     secrets: BotSecrets = field(default_factory=BotSecrets)
     processes: list[Process] = field(default_factory=list)
@@ -124,6 +126,11 @@ class Stack:
         """Where Rasa listens."""
         return f"http://127.0.0.1:{self.rasa_port}"
 
+    @property
+    def rasa_urls(self) -> str:
+        """RASA_URL: every replica, comma-separated."""
+        return ",".join(f"http://127.0.0.1:{port}" for port in [self.rasa_port, *self.replica_ports])
+
     def start(self, name: str, argv: list[str], extra_env: dict[str, str] | None = None) -> Process:
         """Start a process in its own group, logging to workdir/<name>.log."""
         log = self.workdir / f"{name}.log"
@@ -136,23 +143,42 @@ class Stack:
         self.processes.append(process)
         return process
 
-    def start_all(self, redis_url: str) -> None:
-        """Action server, Rasa, backend and worker."""
+    def start_all(self, redis_url: str, tracker_url: str | None) -> None:
+        """Action server, Rasa (and its replicas), backend and worker."""
         endpoints = self.workdir / "endpoints.yml"
-        endpoints.write_text(endpoints_yaml(self.action_port, redis_url, f"ioc_e2e_{self.rasa_port}"))
+        prefix = f"ioc_e2e_{self.rasa_port}"
+        endpoints.write_text(endpoints_yaml(self.action_port, redis_url, prefix, tracker_url))
         self.start("actions", actions_argv(self.action_port))
-        self.start("rasa", rasa_argv(self.rasa_port, endpoints, self.secrets.api_token))
+        for index, port in enumerate([self.rasa_port, *self.replica_ports]):
+            self.start(f"rasa{index or ''}", rasa_argv(port, endpoints, self.secrets.api_token))
         self.start("backend", [str(APP_PY), "-m", "backend"])
         self.start("worker", [str(APP_PY), "-m", "backend.entrypoints.workers"])
 
     def wait_ready(self) -> None:
-        """Wait for the backend, the action server and Rasa (its model loaded)."""
+        """Wait for the backend, the action server and every Rasa replica (its model loaded)."""
         self._wait("backend", lambda: httpx.get(f"{self.backend_url}/healthz").status_code == 200)
         self._wait(
             "actions", lambda: httpx.get(f"http://127.0.0.1:{self.action_port}/health").status_code == 200
         )
-        status = f"{self.rasa_url}/status?token={self.secrets.api_token}"
+        for port in [self.rasa_port, *self.replica_ports]:
+            self.wait_rasa(port)
+
+    def wait_rasa(self, port: int) -> None:
+        """Wait until the Rasa on ``port`` has loaded its model."""
+        status = f"http://127.0.0.1:{port}/status?token={self.secrets.api_token}"
         self._wait("rasa", lambda: bool(httpx.get(status).json().get("model_file")))
+
+    def kill(self, name: str) -> Process:
+        """SIGKILL one process (a crash: nothing flushed, nothing said goodbye); return it."""
+        process = next(p for p in self.processes if p.name == name and p.popen.poll() is None)
+        os.killpg(process.popen.pid, signal.SIGKILL)
+        process.popen.wait(timeout=10)
+        self.processes.remove(process)
+        return process
+
+    def restart(self, process: Process) -> Process:
+        """Start a killed process again with the same command line, logging to a new file."""
+        return self.start(f"{process.name}-again", [str(arg) for arg in process.popen.args])  # type: ignore[union-attr]
 
     def _wait(self, name: str, check: Callable[[], bool]) -> None:
         deadline = time.monotonic() + RASA_READY_SECONDS
