@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, text
 CODE = re.compile(r"PA-\d{4}-\d{6}")
 REPORT = "Có người đổ trộm rác thải thành đống lớn bốc mùi hôi thối, đề nghị xử lý"
 LOCATION = (15.5736, 108.4740)  # Tam Kỳ
+FIRST_DESCRIPTION = "Có người đổ trộm rác thải thành đống lớn ở chân cầu bốc mùi hôi thối, đề nghị xử lý"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import pytest
 from tests.e2e.citizens import TelegramCitizen
 from tests.e2e.conftest import E2E, WEBHOOK_SECRET, running_stack
 from tests.e2e.journey import (
+    FIRST_DESCRIPTION,
     REPORT,
     file_report,
     finish_report,
@@ -23,8 +24,6 @@ from tests.e2e.journey import (
     tickets_of,
     turn,
 )
-
-FIRST_DESCRIPTION = "Có người đổ trộm rác thải thành đống lớn ở chân cầu bốc mùi hôi thối, đề nghị xử lý"
 
 
 @pytest.fixture(scope="module")
