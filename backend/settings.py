@@ -132,6 +132,11 @@ class Settings(BaseSettings):
         """Where Rasa keeps conversations: TRACKER_STORE_URL, else derived from DATABASE_URL."""
         return self.tracker_store_url or rasa_tracker_url(self.database_url)
 
+    @property
+    def rasa_urls(self) -> list[str]:
+        """RASA_URL's replicas (a comma-separated list), without trailing slashes."""
+        return [url.strip().rstrip("/") for url in self.rasa_url.split(",") if url.strip()]
+
     def telegram_config(self) -> TelegramConfig:
         """The Telegram channel's settings."""
         return TelegramConfig(

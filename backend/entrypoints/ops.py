@@ -43,13 +43,24 @@ def _probes(container: Container, http: httpx.AsyncClient) -> dict[str, Callable
     settings = container.settings
     probes: dict[str, Callable[[], Awaitable[None]]] = {
         "database": lambda: run_in_threadpool(database_ready, container.engine),
-        "rasa": lambda: http_ready(http, settings.rasa_url.rstrip("/") + "/"),
+        "rasa": lambda: _any_ready(http, settings.rasa_urls),
     }
     if redis_url := settings.redis_url:
         probes["redis"] = lambda: run_in_threadpool(redis_ready, redis_url)
     if settings.action_endpoint_url:
         probes["action_server"] = lambda: http_ready(http, action_health_url(settings.action_endpoint_url))
     return probes
+
+
+async def _any_ready(http: httpx.AsyncClient, urls: list[str]) -> None:
+    """Ready when one Rasa replica answers: the gateway skips the others."""
+    failures: list[str] = []
+    for url in urls:
+        try:
+            return await http_ready(http, url + "/")
+        except Exception as exc:  # try the next replica
+            failures.append(f"{url}: {type(exc).__name__}")
+    raise ConnectionError("; ".join(failures) or "RASA_URL is empty")
 
 
 async def _check(name: str, probe: Callable[[], Awaitable[None]]) -> tuple[str, dict[str, Any]]:

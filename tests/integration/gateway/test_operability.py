@@ -81,6 +81,15 @@ def test_readyz_is_503_naming_a_rasa_that_is_down(
     assert body["checks"]["database"]["ok"] and body["checks"]["action_server"]["ok"]
 
 
+def test_readyz_is_200_while_one_rasa_replica_answers(gateway_stack: GatewayStack) -> None:
+    down = f"http://127.0.0.1:{free_port()}"
+    with _app(gateway_stack, rasa_url=f"{down},{gateway_stack.settings.rasa_url}") as client:
+        assert client.get("/readyz").status_code == 200
+    with _app(gateway_stack, rasa_url=f"{down},{down}") as client:
+        response = client.get("/readyz")
+    assert response.status_code == 503 and down in response.json()["checks"]["rasa"]["error"]
+
+
 def _scrape(port: int) -> dict[str, float]:
     """Every sample of the metrics server, by name and labels."""
     text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text

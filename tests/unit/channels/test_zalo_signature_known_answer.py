@@ -7,8 +7,11 @@ Python, once, with: printf '%s' "$APP_ID$BODY$TIMESTAMP$OA_SECRET_KEY" | sha256s
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from channels.config import ZaloConfig
 from channels.errors import InvalidSignature
 from channels.zalo_webhook import parse_webhook
 
@@ -22,10 +25,12 @@ BODY = (
     '"msg_id":"e1b2c3d4e5f60718293a4b5c6d7e8f90"}}'
 ).encode()  # UTF-8 as Zalo sends it: the mac covers these exact bytes
 EXPECTED_MAC = "e9f74f3d91446937a5febb7592386f63f19a9b56476f2279090a26c245c25818"
+CONFIG = ZaloConfig(app_id=APP_ID, oa_secret_key=OA_SECRET_KEY)
+SENT_AT = datetime.fromtimestamp(1765094400.123, UTC)  # the event's timestamp: within the replay window
 
 
 def test_the_documented_example_is_accepted() -> None:
-    message = parse_webhook(BODY, f"mac={EXPECTED_MAC}", APP_ID, OA_SECRET_KEY)
+    message = parse_webhook(BODY, f"mac={EXPECTED_MAC}", CONFIG, SENT_AT)
     assert message is not None and message.text == "Cống thoát nước trước chợ Tam Kỳ bị tắc"
     assert message.channel_user_id == "2468458835296117922"
 
@@ -39,4 +44,4 @@ def test_the_documented_example_is_accepted() -> None:
 )
 def test_any_other_mac_for_the_example_is_rejected(mac: str) -> None:
     with pytest.raises(InvalidSignature):
-        parse_webhook(BODY, f"mac={mac}", APP_ID, OA_SECRET_KEY)
+        parse_webhook(BODY, f"mac={mac}", CONFIG, SENT_AT)
