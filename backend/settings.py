@@ -128,6 +128,7 @@ class Settings(BaseSettings):
     def upload_body_limit(self) -> int:
         """The largest multipart upload: MAX_BODY_BYTES_UPLOAD, else one photo plus the form's margin."""
         return self.max_body_bytes_upload or self.photo_max_bytes + UPLOAD_MARGIN_BYTES
+
     def rasa_tracker_url(self) -> str:
         """Where Rasa keeps conversations: TRACKER_STORE_URL, else derived from DATABASE_URL."""
         return self.tracker_store_url or rasa_tracker_url(self.database_url)
