@@ -33,6 +33,10 @@ from backend.settings import Settings
 os.environ.setdefault("REDIS_KEY_PREFIX", f"ioc-test-{uuid.uuid4().hex[:8]}:")
 # The dashboard's refresh-ahead is off in tests (and their subprocesses) unless a test turns it on.
 os.environ.setdefault("DASHBOARD_PREWARM_SECONDS", "0")
+# Every TestClient is the one address "testclient" and every e2e browser 127.0.0.1, so the per-address
+# limits would count the whole run as one client; the limits' own tests set them explicitly.
+os.environ.setdefault("LOGIN_FAILURES_PER_IP", "1000000")
+os.environ.setdefault("WEBCHAT_MESSAGES_PER_IP_PER_MINUTE", "1000000")
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test"
 TEST_SERVICE_TOKEN = "test-service-token"
@@ -108,7 +112,6 @@ def backend_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory
         media_dir=tmp_path_factory.mktemp("media"),
         public_base_url="http://testserver",
         redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-        login_failures_per_ip=1000,  # every TestClient is one address; tests/.../test_login_throttle.py
     )
 
 

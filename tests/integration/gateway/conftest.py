@@ -134,8 +134,6 @@ def _settings(
         zalo_oa_secret_key=OA_SECRET_KEY, zalo_access_token=zalo.access_token,
         zalo_refresh_token=zalo.refresh_token, zalo_api_base_url=zalo.base_url,
         zalo_oauth_base_url=zalo.base_url, zalo_media_hosts="http://127.0.0.1", inbound_max_attempts=3,
-        webchat_messages_per_ip_per_minute=1_000_000,  # every test client is one address, "testclient"
-        login_failures_per_ip=1000,
     )  # fmt: skip
 
 
