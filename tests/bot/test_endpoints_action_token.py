@@ -8,10 +8,12 @@ from rasa.utils.endpoints import read_endpoint_config
 from bot.components.text_normalization import REPO_ROOT
 
 ENDPOINTS = REPO_ROOT / "bot" / "endpoints.yml"
+TRACKER_STORE_URL = "sqlite:///var/rasa_tracker.db"  # Rasa expands every ${VAR} of the file
 
 
 def test_rasa_sends_the_action_token_as_a_bearer_header(monkeypatch):
     monkeypatch.setenv("ACTION_TOKEN", "action-secret-1234")
+    monkeypatch.setenv("TRACKER_STORE_URL", TRACKER_STORE_URL)
 
     action = read_endpoint_config(str(ENDPOINTS), "action_endpoint")
 
@@ -21,6 +23,7 @@ def test_rasa_sends_the_action_token_as_a_bearer_header(monkeypatch):
 
 def test_without_the_action_token_rasa_does_not_read_the_endpoint(monkeypatch):
     monkeypatch.delenv("ACTION_TOKEN", raising=False)
+    monkeypatch.setenv("TRACKER_STORE_URL", TRACKER_STORE_URL)
 
     with pytest.raises(RasaException, match="ACTION_TOKEN"):
         read_endpoint_config(str(ENDPOINTS), "action_endpoint")

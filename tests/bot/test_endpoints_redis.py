@@ -46,15 +46,18 @@ def test_endpoints_redis_yml_gives_rasa_a_shared_lock_store(monkeypatch):
             pytest.fail(f"Redis unreachable: {error}")
         pytest.skip(f"Redis unreachable: {error}")
     action = {"ACTION_ENDPOINT_URL": "http://actions:5055/webhook", "ACTION_TOKEN": "action-secret-1234"}
-    for name, value in {**redis_env(url), **action}.items():
+    tracker = {"TRACKER_STORE_URL": "postgresql://rasa@db:5432/ioc"}
+    for name, value in {**redis_env(url), **action, **tracker}.items():
         monkeypatch.setenv(name, value)
 
     replicas = [LockStore.create(read_endpoint_config(str(ENDPOINTS), "lock_store")) for _ in range(2)]
     action = read_endpoint_config(str(ENDPOINTS), "action_endpoint")
+    tracker_store = read_endpoint_config(str(ENDPOINTS), "tracker_store")
 
     assert all(isinstance(store, RedisLockStore) for store in replicas)
     assert action.url == "http://actions:5055/webhook"
     assert action.headers == {"Authorization": "Bearer action-secret-1234"}
+    assert (tracker_store.type, tracker_store.url) == ("SQL", "postgresql://rasa@db:5432/ioc")
     sender = f"test-{uuid.uuid4().hex}"
 
     async def hold_on_one_look_from_the_other():
