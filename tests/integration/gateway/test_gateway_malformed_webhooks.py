@@ -53,24 +53,24 @@ def _telegram_raw(stack: GatewayStack, body: bytes) -> Any:
 
 
 BROKEN_TELEGRAM: list[tuple[str, Callable[[], dict[str, Any]], Edit]] = [
-    ("text a number", lambda: tg.text_update(72001, "x"), _set("message.text", 5)),
-    ("text a bool", lambda: tg.text_update(72001, "x"), _set("message.text", True)),
-    ("text a list", lambda: tg.text_update(72001, "x"), _set("message.text", ["a"])),
-    ("text an object", lambda: tg.text_update(72001, "x"), _set("message.text", {"a": 1})),
-    ("text a lone surrogate", lambda: tg.text_update(72001, "x"), _set("message.text", "a\ud800b")),
-    ("text with a NUL", lambda: tg.text_update(72001, "x"), _set("message.text", "a\x00b")),
-    ("date 10^20", lambda: tg.text_update(72001, "x"), _set("message.date", 10**20)),
-    ("date 10^20 on a photo", lambda: tg.photo_update(72001, "p"), _set("message.date", 10**20)),
-    ("no chat", lambda: tg.text_update(72001, "x"), _drop("message.chat")),
-    ("photo sizes as strings", lambda: tg.photo_update(72001, "p"), _set("message.photo", ["a", "b"])),
-    ("photo width a string", lambda: tg.photo_update(72001, "p"), _set("message.photo.0.width", "90")),
-    ("first_name a list", lambda: tg.text_update(72001, "x"), _set("message.from.first_name", ["Lan"])),
-    ("callback without from", lambda: tg.callback_update(72001, "/affirm"), _drop("callback_query.from")),
-    ("my_chat_member only chat", lambda: tg.blocked_update(72001), lambda u: u.update(
+    ("text a number", lambda: tg.text_update(95001, "x"), _set("message.text", 5)),
+    ("text a bool", lambda: tg.text_update(95001, "x"), _set("message.text", True)),
+    ("text a list", lambda: tg.text_update(95001, "x"), _set("message.text", ["a"])),
+    ("text an object", lambda: tg.text_update(95001, "x"), _set("message.text", {"a": 1})),
+    ("text a lone surrogate", lambda: tg.text_update(95001, "x"), _set("message.text", "a\ud800b")),
+    ("text with a NUL", lambda: tg.text_update(95001, "x"), _set("message.text", "a\x00b")),
+    ("date 10^20", lambda: tg.text_update(95001, "x"), _set("message.date", 10**20)),
+    ("date 10^20 on a photo", lambda: tg.photo_update(95001, "p"), _set("message.date", 10**20)),
+    ("no chat", lambda: tg.text_update(95001, "x"), _drop("message.chat")),
+    ("photo sizes as strings", lambda: tg.photo_update(95001, "p"), _set("message.photo", ["a", "b"])),
+    ("photo width a string", lambda: tg.photo_update(95001, "p"), _set("message.photo.0.width", "90")),
+    ("first_name a list", lambda: tg.text_update(95001, "x"), _set("message.from.first_name", ["Lan"])),
+    ("callback without from", lambda: tg.callback_update(95001, "/affirm"), _drop("callback_query.from")),
+    ("my_chat_member only chat", lambda: tg.blocked_update(95001), lambda u: u.update(
         my_chat_member={"chat": u["my_chat_member"]["chat"]})),
-    ("location abc", lambda: tg.location_update(72001, 15.5, 108.4), _set("message.location.longitude", "x")),
-    ("location out of range", lambda: tg.location_update(72001, 999, -999), lambda u: None),
-    ("location NaN", lambda: tg.location_update(72001, float("nan"), 108.4), lambda u: None),
+    ("location abc", lambda: tg.location_update(95001, 15.5, 108.4), _set("message.location.longitude", "x")),
+    ("location out of range", lambda: tg.location_update(95001, 999, -999), lambda u: None),
+    ("location NaN", lambda: tg.location_update(95001, float("nan"), 108.4), lambda u: None),
 ]  # fmt: skip
 
 
@@ -99,7 +99,7 @@ def test_deeply_nested_json_to_telegram(gateway_stack: GatewayStack) -> None:
 
 
 def test_a_good_telegram_update_after_the_broken_ones_is_stored_once(gateway_stack: GatewayStack) -> None:
-    update = tg.text_update(72002, "đèn đường hỏng")
+    update = tg.text_update(95002, "đèn đường hỏng")
 
     answers = [_telegram_raw(gateway_stack, json.dumps(update).encode()).json() for _ in range(2)]
 

@@ -92,7 +92,7 @@ def test_bad_frames_get_a_reason(gateway_stack: GatewayStack) -> None:
 def test_a_lone_surrogate_or_deep_nesting_gets_a_reason_and_the_socket_stays_open(
     gateway_stack: GatewayStack,
 ) -> None:
-    session = "wtest-surrogate-1"
+    session = "w" + uuid.uuid4().hex
     frame = '{"type": "text", "session_id": "%s", "client_message_id": "%s", "text": "%s"}'
     with gateway_stack.client.websocket_connect(f"/chat/ws?session_id={session}") as ws:
         ws.send_text(frame % (session, "c1", "a\\ud800b"))
