@@ -8,16 +8,11 @@ none (like the ticketless failed deliveries).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import false, func, literal, select
-from sqlalchemy.orm import Session, sessionmaker
 
 from backend.adapters.db.gateway_models import InboundRecord
-from backend.adapters.db.gateway_repository import DEAD
+from backend.adapters.db.parked_inbound import SqlParkedInbound
 from backend.domain.access import TICKET_WORKERS, Principal, department_scope, require
 from backend.domain.sla import LOCAL_TZ
 from backend.services.failed_deliveries import excerpt
@@ -64,38 +59,22 @@ def _shown(record: InboundRecord) -> str:
 
 
 class ParkedMessages:
-    """The list of parked inbound messages and its capped count."""
+    """The list of parked inbound messages and its capped count; officers see none (no ticket)."""
 
-    def __init__(self, session_factory: sessionmaker[Session], count_cap: int = 10_000) -> None:
-        self.session_factory = session_factory
+    def __init__(self, parked: SqlParkedInbound, count_cap: int = 10_000) -> None:
+        self.parked = parked
         self.count_cap = count_cap
 
     def list(self, principal: Principal, channel: str | None, page: int, page_size: int) -> ParkedPage:
         """Parked messages the official may see, newest first, one page of them."""
         require(principal, TICKET_WORKERS, "see parked messages")
-        statement = _visible(select(InboundRecord), principal, channel)
-        statement = statement.order_by(InboundRecord.id.desc()).offset((page - 1) * page_size)
-        with self.session_factory() as session:
-            found: Sequence[InboundRecord] = session.scalars(statement.limit(page_size + 1)).all()
-            total, capped = self._count(session, principal, channel, self.count_cap)
+        if department_scope(principal):
+            return ParkedPage([], 0, page, page_size)
+        found = self.parked.page(channel, (page - 1) * page_size, page_size + 1)
+        total, capped = self.parked.count(channel, self.count_cap)
         items = [parked_row(record) for record in found[:page_size]]
         return ParkedPage(items, total, page, page_size, len(found) > page_size, capped)
 
     def count(self, principal: Principal, cap: int) -> tuple[int, bool]:
         """How many parked messages the official may see, counting no further than ``cap``."""
-        with self.session_factory() as session:
-            return self._count(session, principal, None, cap)
-
-    @staticmethod
-    def _count(session: Session, principal: Principal, channel: str | None, cap: int) -> tuple[int, bool]:
-        matched = _visible(select(literal(1)).select_from(InboundRecord), principal, channel)
-        found = session.scalar(select(func.count()).select_from(matched.limit(cap + 1).subquery())) or 0
-        return min(found, cap), found > cap
-
-
-def _visible(statement: Any, principal: Principal, channel: str | None) -> Any:
-    """Parked messages the principal may see (officers: none, they have no ticket), filtered."""
-    statement = statement.where(InboundRecord.state == DEAD)
-    if department_scope(principal):
-        statement = statement.where(false())
-    return statement.where(InboundRecord.channel == channel) if channel else statement
+        return (0, False) if department_scope(principal) else self.parked.count(None, cap)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from backend.adapters.db.parked_inbound import SqlParkedInbound
 from backend.bootstrap import Container
 from backend.domain.access import LockoutPolicy
 from backend.entrypoints.api.deps import ContainerDep
@@ -51,7 +52,7 @@ def get_failed_deliveries(container: ContainerDep) -> FailedDeliveries:
 
 def get_parked_messages(container: ContainerDep) -> ParkedMessages:
     """Inbound messages the gateway gave up on: the list and its count."""
-    return ParkedMessages(container.session_factory, container.settings.inbox_count_cap)
+    return ParkedMessages(SqlParkedInbound(container.session_factory), container.settings.inbox_count_cap)
 
 
 def get_handoffs(container: ContainerDep) -> HandoffService:

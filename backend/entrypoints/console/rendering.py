@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
+from backend.adapters.db.parked_inbound import SqlParkedInbound
 from backend.domain.access import ROLE_VI, TICKET_WORKERS, Principal, Role
 from backend.domain.lifecycle import STATUS_VI
 from backend.domain.sla import LOCAL_TZ
@@ -164,7 +165,8 @@ def failed_badge(request: Request, user: Principal | None) -> str:
     container = request.app.state.container
     count, capped = FailedDeliveries(container.session_factory, container.clock).count(user, BADGE_CAP)
     if not capped:
-        parked, capped = ParkedMessages(container.session_factory).count(user, BADGE_CAP - count)
+        parked_messages = ParkedMessages(SqlParkedInbound(container.session_factory))
+        parked, capped = parked_messages.count(user, BADGE_CAP - count)
         count += parked
     return f"{count}+" if capped else str(count or "")
 
